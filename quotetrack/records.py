@@ -1,0 +1,172 @@
+"""The data model: every record quotetrack reads, builds or writes.
+
+Records are frozen dataclasses with flat, serialisable fields. Offsets are 0-based,
+end-exclusive Python ``str`` offsets into the article text exactly as read.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field
+from typing import Optional, Tuple
+
+#: Values of ``Attribution.kind``.
+KINDS = ("direct", "mixed", "indirect")
+#: Values of ``Speaker.kind``.
+SPEAKER_KINDS = ("person", "organization", "country", "group")
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A short hex digest of ``parts``: the same inputs give the same id on every run."""
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    return digest.hexdigest()[:length]
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article as read, before any annotation.
+
+    ``text`` is the whole decoded input (for .txt files, header line included) and every
+    offset quotetrack reports indexes it. ``skip_ranges`` are (start, end) character
+    ranges of page boilerplate that must yield no attributions.
+    """
+
+    article_id: str
+    text: str
+    title: Optional[str] = None
+    date: Optional[str] = None  # ISO YYYY-MM-DD
+    source: Optional[str] = None
+    url: Optional[str] = None
+    path: Optional[str] = None
+    skip_ranges: Tuple[Tuple[int, int], ...] = ()
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class ArticleStatus:
+    """One row of ``articles.csv``: what happened to one input article or record."""
+
+    article_id: str
+    path: Optional[str]
+    status: str  # "ok" or "error"
+    message: str = ""
+    title: Optional[str] = None
+    date: Optional[str] = None
+    source: Optional[str] = None
+    url: Optional[str] = None
+    chars: int = 0
+    attributions: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Span:
+    """A piece of article text: ``text == article.text[start:end]``."""
+
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "end": self.end}
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> "Span":
+        return cls(text[start:end], start, end)
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """Who made a statement, resolved inside one article."""
+
+    id: str
+    name: str
+    kind: str  # one of SPEAKER_KINDS
+    title: Optional[str] = None
+    affiliation: Optional[str] = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One quote or reported claim: who (source) said (cue) what (content) against whom (target)."""
+
+    id: str
+    article_id: str
+    kind: str  # one of KINDS
+    act: str  # speech-act class from the cue lexicon ("say", "accuse", ...)
+    source: Optional[Span]
+    cue: Optional[Span]
+    content: Optional[Span]
+    target: Optional[Span] = None
+    speaker: Optional[Speaker] = None
+    # Context carried for downstream tables; not part of the identity.
+    date: Optional[str] = field(default=None, compare=False)
+
+    @staticmethod
+    def make_id(article_id: str, cue: Optional[Span], content: Optional[Span]) -> str:
+        anchor = cue or content
+        c = content or cue
+        return stable_id(article_id, anchor.start if anchor else -1, anchor.end if anchor else -1,
+                         c.start if c else -1, c.end if c else -1)
+
+    def to_dict(self) -> dict:
+        """The JSONL record of the output contract."""
+        def span(s: Optional[Span]):
+            return s.to_dict() if s is not None else None
+
+        return {
+            "id": self.id,
+            "article_id": self.article_id,
+            "date": self.date,
+            "kind": self.kind,
+            "act": self.act,
+            "source": span(self.source),
+            "cue": span(self.cue),
+            "content": span(self.content),
+            "target": span(self.target),
+            "speaker": self.speaker.to_dict() if self.speaker else None,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Attribution":
+        def span(v):
+            return Span(v["text"], int(v["start"]), int(v["end"])) if v else None
+
+        sp = d.get("speaker")
+        return cls(
+            id=d["id"], article_id=d["article_id"], kind=d["kind"], act=d["act"],
+            source=span(d.get("source")), cue=span(d.get("cue")), content=span(d.get("content")),
+            target=span(d.get("target")),
+            speaker=Speaker(**sp) if sp else None, date=d.get("date"),
+        )
+
+    def to_row(self) -> dict:
+        """The flat row of ``attributions.csv``."""
+        row = {"id": self.id, "article_id": self.article_id, "date": self.date,
+               "kind": self.kind, "act": self.act}
+        for role in ("source", "cue", "content", "target"):
+            s = getattr(self, role)
+            row[f"{role}_text"] = s.text if s else None
+            row[f"{role}_start"] = s.start if s else None
+            row[f"{role}_end"] = s.end if s else None
+        sp = self.speaker
+        for key in ("id", "name", "kind", "title", "affiliation"):
+            row[f"speaker_{key}"] = getattr(sp, key) if sp else None
+        return row
+
+
+#: Column order of ``attributions.csv``.
+ATTRIBUTION_COLUMNS = tuple(
+    ["id", "article_id", "date", "kind", "act"]
+    + [f"{r}_{k}" for r in ("source", "cue", "content", "target") for k in ("text", "start", "end")]
+    + [f"speaker_{k}" for k in ("id", "name", "kind", "title", "affiliation")]
+)
+#: Column order of ``articles.csv``.
+ARTICLE_COLUMNS = ("article_id", "path", "status", "message", "title", "date", "source", "url",
+                   "chars", "attributions")
