@@ -31,7 +31,7 @@ bench: install
 	$(PY) -m quotetrack.bench $(SHARED)/corpora/bbc
 
 train: install
-	$(PY) -m quotetrack.train $(SHARED)/corpora/polnear/train -o quotetrack/data/tagger.crfsuite
+	$(PY) -m quotetrack.train $(SHARED)/corpora/polnear/train -o quotetrack/data
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -1,0 +1,715 @@
+"""Actors across articles: every speaker and target resolved to one canonical actor.
+
+The extractor resolves speakers inside one article; this module links them across articles and
+also resolves targets, which are only spans of text ("Baku", "Foreign Minister Ararat Mirzoyan",
+"the breakaway authorities"). An actor is a person, an organization, a country or a group, with
+an id derived from its kind and canonical name (:func:`quotetrack.records.stable_id`), so the same
+input always gives the same ids.
+
+Merging rules, most certain first:
+
+* countries by name, alias, demonym, capital or seat of government (``quotetrack.geo``);
+* people by full name; a bare surname ("Pashinyan", "Mr Pashinyan") joins a full name only with
+  evidence: the one person of that surname known, or the one named in the same article, or the one
+  whose title or affiliation matches. Two full names with the same surname never merge, and a bare
+  surname with two candidates becomes its own actor flagged ``ambiguous``;
+* a title without a name ("Armenia's Prime Minister") joins the one person known to hold that title
+  with that affiliation (at that date when several did);
+* organizations and groups by affiliation and head words ("Russia's defense ministry" = "the
+  Russian Defence Ministry"); an unaffiliated "the ministry" joins the one affiliated ministry named
+  in the same article.
+
+Every merge is recorded in :attr:`Actor.aliases` with the reason.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+from . import geo
+from .records import Attribution, stable_id
+
+#: Values of :attr:`Actor.kind`.
+ACTOR_KINDS = ("person", "organization", "country", "group")
+
+# Courtesy words: part of how a name is written, never a title worth keeping.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "madam", "prof"})
+# Relational words the title lexicon lists that say nothing about an office.
+_NOT_TITLES = frozenset({"counterpart"})
+# Function words that precede names in appositions ("His Azerbaijani counterpart, Jeyhun ...").
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "of", "and",
+                             "for", "to", "in", "on", "at", "by", "from", "with", "both"})
+# British and American spellings of head words, so "Defence Ministry" = "defense ministry".
+_SPELLING = {"defence": "defense", "organisation": "organization", "programme": "program"}
+# Acts whose target may be the thing answered ("denied the allegations") rather than an actor.
+_REPLY_ACTS = frozenset({"deny", "reject", "respond"})
+
+_WORD = re.compile(r"\w+(?:[.\-'’]\w+)*\.?")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+
+
+@lru_cache(maxsize=None)
+def _titles() -> Dict[Tuple[str, ...], str]:
+    # The extractor's title lexicon (quotetrack/data/titles.tsv), shared so both agree.
+    from .lexicon import titles
+    return titles()
+
+
+@lru_cache(maxsize=None)
+def _title_longest() -> int:
+    return max((len(k) for k in _titles()), default=1)
+
+
+def _norm_word(w: str) -> str:
+    w = w.lower().rstrip(".")
+    return _SPELLING.get(w, w)
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _clean(text: str) -> str:
+    """Text as a label: whitespace collapsed, outer quotes/punctuation and a leading "the" gone."""
+    text = " ".join(text.split()).strip(" \"'“”‘’«»()[],;:!?")
+    if text[:4].lower() == "the ":
+        text = text[4:]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing one mention
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Form:
+    """What one mention says about its actor, before cross-article resolution.
+
+    ``shape`` is one of: ``country``, ``full`` (a person's full name), ``surname``, ``title``
+    (a person named by title only), ``organization``, ``group``.
+    """
+
+    shape: str
+    key: str  # country name, folded full name, folded surname, title key, or org/group head words
+    text: str  # the mention as written, cleaned for display
+    affiliation: Optional[str] = None
+    title: Optional[str] = None  # display form ("Foreign Minister")
+    how: str = ""  # for countries: geo.HOW; for people: "" or "honorific"
+
+
+def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
+    """Split name-ish words into (title words, honorifics, the rest), by the title lexicon."""
+    table = _titles()
+    lower = [w.lower() for w in words]
+    title: List[str] = []
+    honor: List[str] = []
+    rest: List[str] = []
+    i = 0
+    while i < len(words):
+        if lower[i].rstrip(".") in _HONORIFICS:
+            honor.append(words[i])
+            i += 1
+            continue
+        hit = 0
+        for n in range(min(_title_longest(), len(words) - i), 0, -1):
+            if table.get(tuple(lower[i:i + n])) == "person":
+                hit = n
+                break
+        if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
+            title.extend(words[i:i + hit])
+            i += hit
+        elif lower[i] in _NOT_TITLES:
+            i += 1
+        else:
+            rest.append(words[i])
+            i += 1
+    return title, honor, rest
+
+
+def _org_head(words: Sequence[str]) -> int:
+    """How many trailing words form an organization title ("the foreign ministry" -> 2)."""
+    table = _titles()
+    lower = [w.lower() for w in words]
+    for n in range(min(_title_longest(), len(lower)), 0, -1):
+        if table.get(tuple(lower[-n:])) == "organization":
+            return n
+    return 0
+
+
+def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
+    """Remove country references from ``text``: (rest, first country referred to)."""
+    mentions = geo.find(text)
+    if not mentions:
+        return text, None
+    parts, last = [], 0
+    for m in mentions:
+        parts.append(text[last:m.start])
+        last = m.end
+    parts.append(text[last:])
+    return " ".join(parts), mentions[0].country
+
+
+def _words_of(text: str) -> List[str]:
+    """Words of ``text`` with possessive endings removed ("Russia's" -> "Russia")."""
+    out = []
+    for w in _WORD.findall(text):
+        w = _POSSESSIVE.sub("", w)
+        if w:
+            out.append(w)
+    return out
+
+
+def _affiliation(value: Optional[str]) -> Optional[str]:
+    if not value or not value.strip():
+        return None
+    return geo.country_of(value) or _clean(value)
+
+
+def _name_span(words: List[str]) -> List[str]:
+    """From the first to the last capitalised word: keeps particles ("Ursula von der Leyen")."""
+    caps = [i for i, w in enumerate(words) if w[:1].isupper()]
+    return words[caps[0]:caps[-1] + 1] if caps else []
+
+
+def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str] = None,
+                  affiliation: Optional[str] = None, act: Optional[str] = None,
+                  role: str = "speaker") -> Optional[Form]:
+    """Read one speaker or target mention.
+
+    Args:
+        text: The mention: a speaker's resolved name, or a target span's text.
+        kind: The extractor's speaker kind when known (person/organization/country/group).
+        title: The extractor's title for the speaker, if any.
+        affiliation: The extractor's affiliation for the speaker, if any.
+        act: The attribution's act; a reply act's lower-case target ("the allegations")
+            is the thing answered, not an actor.
+        role: ``"speaker"`` or ``"target"``.
+
+    Returns:
+        A :class:`Form`, or None when the text names no actor.
+    """
+    text = " ".join((text or "").split())
+    shown = _clean(text)
+    if not shown:
+        return None
+
+    whole = geo.lookup(text)
+    if whole is not None:
+        return Form("country", whole.country, shown, whole.country, how=whole.how)
+    if kind == "country":
+        return Form("country", shown, shown, shown, how="name")
+
+    if role == "target" and kind is None:
+        # "Baku's claims", "the separatists' accusations": aimed at the owner of the thing.
+        owner = _possessor(text)
+        if owner is not None:
+            return parse_mention(owner, role=role)
+
+    rest, country = _strip_countries(text)
+    aff = _affiliation(affiliation) or country
+    words = _words_of(rest)
+    # Leading function words go ("His ... counterpart", "the"); inner ones stay in names.
+    while words and words[0].lower() in _FUNCTION_WORDS:
+        words = words[1:]
+    if not words:
+        # Nothing but a country reference ("Azerbaijan's"): the country.
+        c = geo.country_of(aff) if aff else None
+        return Form("country", c, shown, c, how="possessive") if c else None
+    low = [_norm_word(w) for w in words]
+
+    if kind in ("organization", "group"):
+        return Form(kind, " ".join(low), shown, aff)
+    head = _org_head(words) if kind is None else 0
+    if head:
+        # "the foreign ministry", "Azerbaijan's presidency", "the Security Council" are bodies;
+        # "the breakaway authorities" (a lower-case modifier before the head) is a group.
+        modifiers = [w for w in words[:-head] if w.lower() not in _FUNCTION_WORDS]
+        is_group = bool(modifiers) and not any(w[:1].isupper() for w in modifiers) and not aff
+        return Form("group" if is_group else "organization", " ".join(low), shown, aff)
+    if kind is None and len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return Form("organization", low[0], shown, aff)  # "NATO", "OSCE"
+
+    title_words, honor, rest_words = _split_title(words)
+    names = _name_span([w for w in rest_words])
+    title_shown = (title or " ".join(title_words)).strip() or None
+    if title_shown and _fold(title_shown) in _NOT_TITLES:
+        title_shown = None
+    if kind == "person" or names or title_words or honor:
+        if len(names) >= 2:
+            full = " ".join(names)
+            return Form("full", _fold(full), full, aff, title_shown)
+        if len(names) == 1:
+            return Form("surname", _fold(names[0]), shown, aff, title_shown,
+                        how="honorific" if honor else "")
+        if title_shown:
+            return Form("title", _title_key(title_shown), shown, aff, title_shown)
+        if kind == "person":
+            return None  # a pronoun or an empty name: nothing to link
+    if role == "target" and act in _REPLY_ACTS:
+        return None  # "denied the allegations": the thing denied, not an actor
+    return Form("group", " ".join(low), shown, aff)
+
+
+_CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
+
+
+def parse_targets(text: str, *, act: Optional[str] = None) -> List[Form]:
+    """Read a target span: one :class:`Form`, or one per conjunct when it names several
+    countries or people ("Oslo and Reykjavik", "Armenia and Azerbaijan"); [] for no actor."""
+    parts = [p for p in _CONJUNCTION.split(text) if p.strip()]
+    if len(parts) > 1:
+        forms = [parse_mention(p, act=act, role="target") for p in parts]
+        if all(f is not None and f.shape in ("country", "full") for f in forms):
+            return forms  # type: ignore[return-value]
+    form = parse_mention(text, act=act, role="target")
+    return [form] if form is not None else []
+
+
+def _possessor(text: str) -> Optional[str]:
+    """The owner in "Baku's claims" when what is owned is not itself an actor, else None."""
+    m = re.search(r"^(.*?\S)(['’]s|s['’])\s+(.+)$", text)
+    if not m:
+        return None
+    owned = _words_of(m.group(3))
+    if not owned or _org_head(owned) or any(w[:1].isupper() for w in owned):
+        return None  # "Russia's defense ministry", "Armenia's Prime Minister": keep whole
+    if _split_title(owned)[0]:
+        return None  # "Armenia's prime minister"
+    return m.group(1) + ("s" if m.group(2)[0] == "s" else "")
+
+
+def _title_key(title: str) -> str:
+    return " ".join(_norm_word(w) for w in _words_of(title))
+
+
+# ---------------------------------------------------------------------------------------------
+# Actors
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Actor:
+    """One canonical actor.
+
+    Attributes:
+        id: Stable id, ``stable_id(kind, canonical key)``.
+        label: The display name.
+        kind: One of :data:`ACTOR_KINDS`.
+        affiliation: Canonical country name or body, "" when unknown.
+        titles: Title -> [first date, last date] ("" when undated), in order first seen.
+        aliases: Other forms merged into this actor -> why they were merged.
+        ambiguous: True for a bare surname or title that fits several people.
+        candidates: For an ambiguous actor, the labels it might be.
+        statements: How many attributions it is the speaker of.
+        mentions: How many times it appears as speaker or target.
+        first_date, last_date: ISO dates of its first and last appearance, "" when undated.
+        articles: Article ids it appears in, in corpus order.
+        members: At affiliation level, the labels of the actors rolled into this one.
+    """
+
+    id: str
+    label: str
+    kind: str
+    affiliation: str = ""
+    titles: Dict[str, List[str]] = field(default_factory=dict)
+    aliases: Dict[str, str] = field(default_factory=dict)
+    ambiguous: bool = False
+    candidates: Tuple[str, ...] = ()
+    statements: int = 0
+    mentions: int = 0
+    first_date: str = ""
+    last_date: str = ""
+    articles: List[str] = field(default_factory=list)
+    members: Tuple[str, ...] = ()
+
+    def titles_text(self) -> str:
+        """Titles as one string: ``"Foreign Minister [2024-03-04..2024-03-07]; ..."``."""
+        parts = []
+        for t, (first, last) in self.titles.items():
+            if first and last and first != last:
+                parts.append(f"{t} [{first}..{last}]")
+            elif first:
+                parts.append(f"{t} [{first}]")
+            else:
+                parts.append(t)
+        return "; ".join(parts)
+
+    def aliases_text(self) -> str:
+        """Merges as one string: ``"Pashinyan (surname of Nikol Pashinyan); ..."``."""
+        return "; ".join(f"{form} ({why})" for form, why in self.aliases.items())
+
+    def to_row(self) -> dict:
+        """A flat row for tables (no lists, no None)."""
+        return {"id": self.id, "label": self.label, "kind": self.kind,
+                "affiliation": self.affiliation, "titles": self.titles_text(),
+                "aliases": self.aliases_text(), "ambiguous": self.ambiguous,
+                "candidates": "; ".join(self.candidates), "statements": self.statements,
+                "mentions": self.mentions, "first_date": self.first_date,
+                "last_date": self.last_date, "articles": ";".join(self.articles),
+                "members": "; ".join(self.members)}
+
+
+@dataclass
+class _Mention:
+    attr: Attribution
+    role: str  # "speaker" or "target"
+    form: Form
+    date: str
+    order: int  # position of the attribution in corpus order
+    actor: Optional[str] = None
+    reason: str = ""
+
+
+def actor_id(kind: str, key: str) -> str:
+    """The stable id of an actor of ``kind`` with canonical ``key``."""
+    return stable_id("actor", kind, key)
+
+
+class Resolution:
+    """The result of :func:`resolve`: actors, and which actor each speaker and target is."""
+
+    def __init__(self) -> None:
+        self.actors: Dict[str, Actor] = {}
+        self._speaker: Dict[str, str] = {}
+        self._target: Dict[str, List[str]] = {}
+        self._rolled: Dict[str, str] = {}
+
+    def speaker(self, attribution_id: str) -> Optional[str]:
+        """Actor id of the attribution's speaker, or None."""
+        return self._speaker.get(attribution_id)
+
+    def target(self, attribution_id: str) -> Optional[str]:
+        """Actor id of the attribution's (first) target, or None (no target, or not an actor)."""
+        found = self._target.get(attribution_id)
+        return found[0] if found else None
+
+    def targets(self, attribution_id: str) -> List[str]:
+        """Actor ids of every target of the attribution ("urged Oslo and Reykjavik" -> two)."""
+        return list(self._target.get(attribution_id, ()))
+
+    def country_of(self, aid: Optional[str]) -> Optional[str]:
+        """Actor id of the country ``aid`` is or belongs to, or None."""
+        if aid is None:
+            return None
+        a = self.actors[aid]
+        if a.kind == "country":
+            return aid
+        country = geo.country_of(a.affiliation) if a.affiliation else None
+        if country:
+            return self._ensure("country", country, country).id
+        return None
+
+    def find(self, name: str) -> List[Actor]:
+        """Actors whose label or an alias matches ``name`` (case-insensitive), exact matches first;
+        else those whose label contains it."""
+        key = _fold(_clean(name))
+        exact = [a for a in self.actors.values()
+                 if _fold(a.label) == key or any(_fold(_clean(f)) == key for f in a.aliases)]
+        if exact:
+            return exact
+        return [a for a in self.actors.values() if key and key in _fold(a.label)]
+
+    def rollup(self, aid: str) -> str:
+        """The actor ``aid`` rolls up to at affiliation level: a person or organization's country
+        (or body, when the affiliation is not a country); countries and groups stay."""
+        if aid in self._rolled:
+            return self._rolled[aid]
+        a = self.actors[aid]
+        out = aid
+        if a.kind in ("person", "organization") and a.affiliation:
+            country = geo.country_of(a.affiliation)
+            if country:
+                out = self._ensure("country", country, country).id
+            else:
+                body = [b for b in self.actors.values()
+                        if b.kind == "organization" and _fold(b.label) == _fold(a.affiliation)]
+                out = body[0].id if body else self._ensure(
+                    "organization", _fold(a.affiliation), a.affiliation).id
+        self._rolled[aid] = out
+        return out
+
+    # -- building ---------------------------------------------------------------------------
+    def _ensure(self, kind: str, key: str, label: str) -> Actor:
+        aid = actor_id(kind, key)
+        a = self.actors.get(aid)
+        if a is None:
+            a = Actor(aid, label, kind, affiliation=label if kind == "country" else "")
+            self.actors[aid] = a
+        return a
+
+
+def _date_within(date: str, span: List[str]) -> bool:
+    return bool(date) and span[0] <= date <= span[1]
+
+
+def resolve(attributions: Iterable[Attribution],
+            order: Optional[Callable[[str], tuple]] = None) -> Resolution:
+    """Resolve every speaker and target of ``attributions`` to canonical actors.
+
+    Args:
+        attributions: In corpus order (article order, then position in the article).
+        order: Sort key of an article id (by date, then input order); only used to list
+            each actor's articles in order. Defaults to first appearance.
+
+    Returns:
+        A :class:`Resolution`.
+    """
+    res = Resolution()
+    mentions: List[_Mention] = []
+    for i, a in enumerate(attributions):
+        date = a.date or ""
+        sp = a.speaker
+        form = None
+        if sp is not None and sp.name:
+            form = parse_mention(sp.name, kind=sp.kind, title=sp.title,
+                                 affiliation=sp.affiliation, act=a.act)
+            if form is not None and form.affiliation is None and a.source is not None:
+                # "Armenian Foreign Minister Ararat Mirzoyan": affiliation from the source span.
+                found = geo.find(a.source.text)
+                if found:
+                    form = Form(form.shape, form.key, form.text, found[0].country, form.title,
+                                form.how)
+        elif a.source is not None:
+            form = parse_mention(a.source.text, act=a.act)
+        if form is not None:
+            mentions.append(_Mention(a, "speaker", form, date, i))
+        if a.target is not None:
+            for tform in parse_targets(a.target.text, act=a.act):
+                mentions.append(_Mention(a, "target", tform, date, i))
+
+    _resolve_direct(res, mentions)
+    _resolve_bodies(res, mentions)
+    _resolve_surnames(res, mentions)
+    _resolve_titles(res, mentions)
+    _finish(res, mentions, order)
+    return res
+
+
+def _resolve_direct(res: Resolution, mentions: List[_Mention]) -> None:
+    """Countries and full names: the forms that identify an actor on their own."""
+    for m in mentions:
+        f = m.form
+        if f.shape == "country":
+            a = res._ensure("country", f.key, f.key)
+            m.actor = a.id
+            m.reason = _country_reason(f)
+        elif f.shape == "full":
+            a = res._ensure("person", f.key, f.text)
+            m.actor = a.id
+            m.reason = "full name"
+
+
+def _country_reason(f: Form) -> str:
+    return {"name": "name", "alias": f"other name of {f.key}", "demonym": f"demonym of {f.key}",
+            "capital": f"capital of {f.key}", "seat": f"seat of government of {f.key}",
+            "possessive": f"possessive of {f.key}"}.get(f.how, "name")
+
+
+def _resolve_bodies(res: Resolution, mentions: List[_Mention]) -> None:
+    """Organizations and groups, keyed by (affiliation, head words)."""
+    bodies = [m for m in mentions if m.form.shape in ("organization", "group")]
+    # Affiliated (or capitalised, self-identifying) bodies first.
+    by_article: Dict[str, List[_Mention]] = defaultdict(list)
+    for m in bodies:
+        f = m.form
+        if f.affiliation:
+            a = res._ensure(f.shape, f"{f.affiliation}|{f.key}", f.text)
+            m.actor, m.reason = a.id, "same body"
+            by_article[m.attr.article_id].append(m)
+    for m in bodies:
+        if m.actor:
+            continue
+        f = m.form
+        # "the ministry" after "Norway's foreign ministry" in the same article: that ministry.
+        same = {o.actor for o in by_article.get(m.attr.article_id, ())
+                if o.form.shape == f.shape and (o.form.key == f.key
+                                                or o.form.key.endswith(" " + f.key))}
+        if len(same) == 1:
+            m.actor = same.pop()
+            m.reason = f"named in the same article as {res.actors[m.actor].label}"
+            continue
+        a = res._ensure(f.shape, f"|{f.key}", f.text)
+        m.actor, m.reason = a.id, "same body"
+
+
+def _people_titles(res: Resolution, mentions: List[_Mention]) -> Dict[str, Dict[str, List[str]]]:
+    """Person actor id -> title key -> [first date, last date], from resolved mentions."""
+    out: Dict[str, Dict[str, List[str]]] = defaultdict(dict)
+    for m in mentions:
+        if m.actor and m.form.title and res.actors[m.actor].kind == "person":
+            span = out[m.actor].setdefault(_title_key(m.form.title), [m.date, m.date])
+            if m.date:
+                span[0] = min(span[0] or m.date, m.date)
+                span[1] = max(span[1], m.date)
+    return out
+
+
+def _people_affiliations(res: Resolution, mentions: List[_Mention]) -> Dict[str, Set[str]]:
+    out: Dict[str, Set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.actor and m.form.affiliation and res.actors[m.actor].kind == "person":
+            out[m.actor].add(m.form.affiliation)
+    return out
+
+
+def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
+    """Bare surnames join a full name only on evidence; see the module docstring."""
+    by_surname: Dict[str, List[str]] = defaultdict(list)
+    for m in mentions:
+        if m.form.shape == "full" and m.actor not in by_surname[m.form.key.split()[-1]]:
+            by_surname[m.form.key.split()[-1]].append(m.actor)
+    named_in: Dict[str, Set[str]] = defaultdict(set)  # article -> people named in full
+    for m in mentions:
+        if m.form.shape == "full":
+            named_in[m.attr.article_id].add(m.actor)
+    titles = _people_titles(res, mentions)
+    affs = _people_affiliations(res, mentions)
+
+    for m in mentions:
+        f = m.form
+        if f.shape != "surname":
+            continue
+        cands = list(by_surname.get(f.key, ()))
+        evidence = []
+        if cands and f.affiliation:
+            kept = [c for c in cands if f.affiliation in affs.get(c, ()) or not affs.get(c)]
+            if not kept:
+                cands = []  # same surname, another country: somebody else
+            elif len(kept) < len(cands):
+                cands, evidence = kept, evidence + [f"same affiliation {f.affiliation}"]
+        if len(cands) > 1 and f.title:
+            kept = [c for c in cands if _title_key(f.title) in titles.get(c, {})]
+            if kept and len(kept) < len(cands):
+                cands, evidence = kept, evidence + [f"same title {f.title}"]
+        if len(cands) > 1:
+            kept = [c for c in cands if c in named_in.get(m.attr.article_id, ())]
+            if len(kept) == 1:
+                cands, evidence = kept, evidence + ["named in the same article"]
+        if len(cands) == 1:
+            m.actor = cands[0]
+            if not evidence:
+                evidence = ["the only person of that surname"]
+            m.reason = f"surname of {res.actors[m.actor].label}, {', '.join(evidence)}"
+        elif len(cands) > 1:
+            labels = sorted(res.actors[c].label for c in cands)
+            a = res._ensure("person", f"{f.key}|ambiguous", _surname_label(f))
+            a.ambiguous, a.candidates = True, tuple(labels)
+            m.actor = a.id
+            m.reason = "ambiguous: " + " or ".join(labels)
+        else:
+            key = f"{f.key}|{f.affiliation}" if f.affiliation and by_surname.get(f.key) else f.key
+            a = res._ensure("person", key, _surname_label(f))
+            m.actor, m.reason = a.id, "surname only"
+
+
+def _surname_label(f: Form) -> str:
+    words = [w for w in _words_of(f.text) if w[:1].isupper()]
+    return words[-1] if words else f.text
+
+
+def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
+    """A title without a name joins the one person holding it (with that affiliation)."""
+    titles = _people_titles(res, mentions)
+    affs = _people_affiliations(res, mentions)
+    for m in mentions:
+        f = m.form
+        if f.shape != "title":
+            continue
+        holders = [p for p, ts in titles.items() if f.key in ts]
+        same_article = {o.actor for o in mentions
+                        if o.attr.article_id == m.attr.article_id and o.actor in holders}
+        if f.affiliation:
+            cands = [p for p in holders if f.affiliation in affs.get(p, ())]
+        else:
+            cands = [p for p in holders if p in same_article]  # no country: same article only
+        why = []
+        if len(cands) > 1:
+            dated = [p for p in cands if _date_within(m.date, titles[p][f.key])]
+            if len(dated) == 1:
+                cands, why = dated, [f"holding it on {m.date}"]
+        if len(cands) > 1:
+            here = [p for p in cands if p in same_article]
+            if len(here) == 1:
+                cands, why = here, ["named in the same article"]
+        if len(cands) == 1:
+            m.actor = cands[0]
+            where = f" of {f.affiliation}" if f.affiliation else ""
+            m.reason = ", ".join([f"title{where} held by {res.actors[m.actor].label}"] + why)
+            continue
+        label = f"{f.title} of {f.affiliation}" if f.affiliation else (f.title or f.text)
+        a = res._ensure("person", f"title|{f.affiliation or ''}|{f.key}", label)
+        if len(cands) > 1:
+            a.ambiguous = True
+            a.candidates = tuple(sorted(res.actors[c].label for c in cands))
+            m.reason = "ambiguous: " + " or ".join(a.candidates)
+        else:
+            m.reason = "title only, holder unknown"
+        m.actor = a.id
+
+
+def _finish(res: Resolution, mentions: List[_Mention],
+            order: Optional[Callable[[str], tuple]]) -> None:
+    """Fill counts, dates, titles, aliases and affiliations; index speakers and targets."""
+    labels: Dict[str, Counter] = defaultdict(Counter)
+    aff_votes: Dict[str, Counter] = defaultdict(Counter)
+    articles: Dict[str, Dict[str, None]] = defaultdict(dict)
+    for m in mentions:
+        if m.actor is None:
+            continue
+        a = res.actors[m.actor]
+        if m.role == "speaker":
+            res._speaker[m.attr.id] = a.id
+            a.statements += 1
+        else:
+            found = res._target.setdefault(m.attr.id, [])
+            if a.id not in found:
+                found.append(a.id)
+        a.mentions += 1
+        if m.date:
+            a.first_date = min(a.first_date or m.date, m.date)
+            a.last_date = max(a.last_date, m.date)
+        articles[a.id][m.attr.article_id] = None
+        f = m.form
+        if a.kind in ("organization", "group") or (a.kind == "person" and f.shape == "full"):
+            labels[a.id][f.text] += 1
+        if f.title and a.kind == "person":
+            t = _title_case(f.title)
+            span = a.titles.setdefault(t, [m.date, m.date])
+            if m.date:
+                span[0] = min(span[0] or m.date, m.date)
+                span[1] = max(span[1], m.date)
+        if f.affiliation and a.kind != "country":
+            aff_votes[a.id][f.affiliation] += 1
+        if f.text != a.label and f.text not in a.aliases and m.reason:
+            a.aliases[f.text] = m.reason
+    for aid, counts in labels.items():
+        a = res.actors[aid]
+        # The most frequent way of writing it; ties go to the first seen.
+        best = max(counts.items(), key=lambda kv: kv[1])[0]
+        if best != a.label:
+            a.aliases.pop(best, None)
+            if a.label not in a.aliases and a.kind in ("organization", "group"):
+                a.aliases[a.label] = "same body"
+            a.label = best
+    for aid, votes in aff_votes.items():
+        res.actors[aid].affiliation = votes.most_common(1)[0][0]
+    for aid, arts in articles.items():
+        ids = list(arts)
+        if order is not None:
+            ids.sort(key=order)
+        res.actors[aid].articles = ids
+    for a in res.actors.values():
+        if a.ambiguous:
+            # The label itself is the unresolved form: say so where the merges are listed.
+            a.aliases[a.label] = "ambiguous: " + " or ".join(a.candidates)
+        else:
+            a.aliases.pop(a.label, None)
+
+
+def _title_case(title: str) -> str:
+    """One display form for titles written in any case ("foreign minister" -> "Foreign Minister")."""
+    small = {"of", "for", "and", "the", "to"}
+    return " ".join(w if not w.islower() or w in small else w[:1].upper() + w[1:]
+                    for w in title.split())

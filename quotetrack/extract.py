@@ -1,0 +1,234 @@
+"""Attributions out of annotated articles.
+
+Two paths produce :class:`Candidate` records (character spans of source, cue, content and
+perhaps target); one shared finishing step turns them into :class:`Attribution` records
+(speech act, kind, target, speaker, stable id):
+
+* the surface path -- the CRF tagger (:mod:`quotetrack.tagger`) over tokens, for any annotator;
+* the dependency path -- rules over Universal Dependencies, used when the article was parsed
+  (:mod:`quotetrack.dependency`).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from typing import Iterable, Iterator, List, Optional, Tuple
+
+from .annotate import AnnotatedArticle
+from .lexicon import act_of
+from .records import Attribution, Span
+from .tagger import TaggedSpan, default_tagger, is_quote
+
+log = logging.getLogger(__name__)
+
+CharSpan = Tuple[int, int]
+
+_TRIM = " \t\r\n.,;:!?\"'“”‘’«»‹›„()[]—–-"
+# What may be trimmed from the ends of spans: sources and cues lose edge punctuation,
+# content keeps its quotation marks (they decide the kind).
+_SPAN_TRIM = " \t\r\n,;:—–-"
+_CONTENT_TRIM = " \t\r\n,;:—–-"
+_QUOTES = "\"'“”‘’«»‹›„"
+# Words that end the noun phrase after a targeted cue ("accused Baku *of* ...").
+_TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
+                          "and but when while because if amid during".split())
+_MAX_TARGET_TOKENS = 8
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An attribution before acts, kinds and speakers are decided: character spans."""
+
+    cue: CharSpan
+    content: Optional[CharSpan]
+    source: Optional[CharSpan] = None
+    target: Optional[CharSpan] = None
+
+
+def extract(doc: AnnotatedArticle, *, tagger=None) -> List[Attribution]:
+    """All attributions in one annotated article, in text order."""
+    if doc.has("depparse"):
+        from .dependency import dependency_candidates
+
+        candidates = list(dependency_candidates(doc))
+    else:
+        candidates = list(surface_candidates(doc, tagger or default_tagger()))
+    return finish(doc, candidates)
+
+
+def extract_all(docs: Iterable[AnnotatedArticle], *, tagger=None) -> Iterator[Tuple[AnnotatedArticle, List[Attribution]]]:
+    for doc in docs:
+        yield doc, extract(doc, tagger=tagger)
+
+
+# --------------------------------------------------------------------------------------
+# Surface path: tagged spans -> candidates
+# --------------------------------------------------------------------------------------
+
+def _gap(a: TaggedSpan, b: TaggedSpan) -> int:
+    """Tokens between two spans (0 when adjacent; negative never, overlaps give 0)."""
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def surface_candidates(doc: AnnotatedArticle, tagger) -> Iterator[Candidate]:
+    toks = doc.tokens
+    for (pa, pb), spans in tagger.tag(doc):
+        cues = [s for s in spans if s.label == "CUE"]
+        sources = [s for s in spans if s.label == "SRC"]
+        contents = [s for s in spans if s.label == "CON"]
+        # Pair each content with its nearest cue outside it; each content serves one cue.
+        pairs = []
+        for ci, cue in enumerate(cues):
+            for ki, con in enumerate(contents):
+                if con.start <= cue.start and cue.end <= con.end:
+                    continue  # the cue sits inside this content: it belongs to an outer cue
+                pairs.append((_gap(cue, con), ci, ki))
+        pairs.sort()
+        content_of = {}
+        used = set()
+        for gap, ci, ki in pairs:
+            if ki in used:
+                continue
+            if ci in content_of:
+                # A second content on the other side, close by: a quote split by its cue.
+                first = contents[content_of[ci][0]]
+                other = contents[ki]
+                cue = cues[ci]
+                if gap <= 4 and len(content_of[ci]) == 1 and \
+                        (first.end <= cue.start) != (other.end <= cue.start):
+                    content_of[ci].append(ki)
+                    used.add(ki)
+                continue
+            if gap > 25:
+                continue
+            content_of[ci] = [ki]
+            used.add(ki)
+        for ci, cue in enumerate(cues):
+            if ci not in content_of:
+                continue
+            parts = [contents[k] for k in content_of[ci]]
+            c_start = min(p.start for p in parts)
+            c_end = max(p.end for p in parts)
+            source = _nearest_source(cue, sources, parts, toks)
+            yield Candidate(
+                cue=(toks[cue.start].start, toks[cue.end - 1].end),
+                content=(toks[c_start].start, toks[c_end - 1].end),
+                source=(toks[source.start].start, toks[source.end - 1].end) if source else None,
+            )
+
+
+def _nearest_source(cue: TaggedSpan, sources: List[TaggedSpan], contents: List[TaggedSpan],
+                    toks) -> Optional[TaggedSpan]:
+    best, best_key = None, None
+    for s in sources:
+        if any(c.start <= s.start and s.end <= c.end for c in contents):
+            continue  # inside what was said: another attribution's source
+        # Same sentence first; then prefer the closer one.
+        same = toks[s.start].sent == toks[cue.start].sent or toks[s.end - 1].sent == toks[cue.end - 1].sent
+        key = (0 if same else 1, _gap(cue, s))
+        if key[1] > 30:
+            continue
+        if best_key is None or key < best_key:
+            best, best_key = s, key
+    return best
+
+
+# --------------------------------------------------------------------------------------
+# Shared finishing: candidates -> attributions
+# --------------------------------------------------------------------------------------
+
+def trim(text: str, start: int, end: int, chars: str = " \t\r\n") -> CharSpan:
+    """The span without ``chars`` at its ends; a span of nothing else (a ":" cue) keeps them."""
+    s0, e0 = start, end
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    if start == end and chars.strip():
+        return trim(text, s0, e0)
+    return start, end
+
+
+def kind_of(content: str) -> str:
+    """direct = fully in quotation marks, mixed = partly, indirect = none."""
+    core = content.strip(" \t\r\n.,;:!?—–-")
+    if not any(q in core for q in _QUOTES):
+        return "indirect"
+    if core and core[0] in _QUOTES and core[-1] in _QUOTES:
+        return "direct"
+    return "mixed"
+
+
+def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str]) -> Optional[CharSpan]:
+    """The noun phrase a targeted cue is aimed at: "accused *Baku* of", "called on *Yerevan* to"."""
+    if not how:
+        return None
+    toks = doc.tokens
+    i = doc.token_at(cue[1])
+    n = len(toks)
+    if how != "obj":  # a preposition must come first: "appealed to X", "lashed out at X"
+        if i >= n or toks[i].text.lower() != how:
+            # the preposition may be inside the cue already ("called on")
+            if doc.text[cue[0]:cue[1]].lower().split()[-1:] != [how]:
+                return None
+        else:
+            i += 1
+    start = i
+    while i < n and i - start < _MAX_TARGET_TOKENS:
+        w = toks[i].text
+        if w.lower() in _TARGET_STOPS or (not w[0].isalnum() and w not in ("'s", "’s", "-", "&")) \
+                or is_quote(w) or toks[i].sent != toks[start].sent:
+            break
+        i += 1
+    if i == start:
+        return None
+    words = [t.text.lower() for t in toks[start:i]]
+    if words[0] in ("that", "it", "him", "her", "them", "me", "us", "you") and len(words) == 1:
+        # a pronoun is still a target; the speaker resolver can't follow it yet, but keep it
+        pass
+    if all(w in ("the", "a", "an", "this", "that", "these", "those") for w in words):
+        return None
+    return toks[start].start, toks[i - 1].end
+
+
+def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attribution]:
+    """Acts, kinds, targets, speakers and ids; drops boilerplate and duplicates."""
+    from .speakers import SpeakerResolver
+
+    text = doc.text
+    article = doc.article
+    resolver = SpeakerResolver(doc)
+    out: List[Attribution] = []
+    seen = set()
+    for cand in sorted(candidates, key=lambda c: (c.cue[0], c.cue[1])):
+        if doc.in_skip_range(cand.cue[0]):
+            continue
+        cue = trim(text, *cand.cue, chars=_SPAN_TRIM)
+        content = trim(text, *cand.content, chars=_CONTENT_TRIM) if cand.content else None
+        source = trim(text, *cand.source, chars=_SPAN_TRIM) if cand.source else None
+        key = (cue, content)
+        if key in seen or cue[0] >= cue[1]:
+            continue
+        seen.add(key)
+        act, lex = act_of(text[cue[0]:cue[1]])
+        target = cand.target or find_target(doc, cue, lex.target if lex else None)
+        content_span = Span.of(text, *content) if content else None
+        cue_span = Span.of(text, *cue)
+        source_span = Span.of(text, *source) if source else None
+        out.append(Attribution(
+            id=Attribution.make_id(article.article_id, cue_span, content_span),
+            article_id=article.article_id,
+            kind=kind_of(content_span.text) if content_span else "indirect",
+            act=act,
+            source=source_span,
+            cue=cue_span,
+            content=content_span,
+            target=Span.of(text, *target) if target else None,
+            speaker=resolver.resolve(source_span, cue_span) if source_span else None,
+            date=article.date,
+        ))
+    return out

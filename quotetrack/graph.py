@@ -1,0 +1,378 @@
+"""Who accuses and who answers whom: the actor graph built from ``extract`` output folders.
+
+:func:`load` reads one or more output folders of ``quotetrack extract`` (``attributions.jsonl``
+and ``articles.csv``) into a :class:`Corpus`; :func:`build` resolves actors across articles
+(:mod:`quotetrack.actors`), links answers to accusations and returns a :class:`Network` whose
+``graph`` is a :class:`networkx.MultiDiGraph`.
+
+Why a MultiDiGraph with one edge per (speaker, target, act): a pair of actors is often linked by
+several acts (Azerbaijan *accuses* Armenia and *answers* Armenia); a plain DiGraph would have to
+merge them and lose the act, while one edge per statement would flood Gephi with parallel edges
+of weight 1. So statements with the same speaker, target and act become one edge whose ``weight``
+counts them, with their dates, article ids and attribution ids joined by ``;``.
+
+Every node and edge attribute is a plain ``str``, ``int`` or ``bool`` (never None, a list or a
+date), so the graph goes to GEXF, GraphML and CSV as it is. Node ids are actor ids (strings).
+"""
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
+
+from .actors import Actor, Resolution, resolve
+from .lexicon import TARGETED_ACTS  # acts that make a speaker -> target edge
+from .records import Attribution, stable_id
+
+#: Acts that level a charge that can be answered.
+ACCUSING_ACTS = frozenset({"accuse", "criticize"})
+#: Acts that answer a charge.
+ANSWERING_ACTS = frozenset({"deny", "reject", "respond"})
+#: The act of the edges that link an answer to the accusation it answers.
+ANSWERS = "answers"
+#: Values of ``level``.
+LEVELS = ("actor", "affiliation")
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+PathLike = Union[str, Path]
+
+
+class OutdirError(Exception):
+    """An output folder that cannot be read; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What the graph needs to know about one article."""
+
+    article_id: str
+    order: int  # position in the input (folders in the order given, then articles.csv order)
+    date: Optional[str] = None
+    title: Optional[str] = None
+    path: Optional[str] = None
+
+
+@dataclass
+class Corpus:
+    """Attributions from one or more ``extract`` output folders, in story order.
+
+    Attributes:
+        attributions: Deduplicated by id (a later folder wins) and sorted by article date,
+            then input order, then position in the article.
+        articles: Article id -> :class:`ArticleInfo`.
+        warnings: One line per record that could not be read (it was skipped).
+    """
+
+    attributions: List[Attribution]
+    articles: Dict[str, ArticleInfo]
+    warnings: List[str] = field(default_factory=list)
+
+    def order_key(self, article_id: str) -> Tuple:
+        """Story order of an article: dated articles by date then input order; undated last."""
+        info = self.articles.get(article_id)
+        if info is None:
+            return (2, "", 0, article_id)
+        return (0, info.date, info.order, article_id) if info.date else (1, "", info.order,
+                                                                       article_id)
+
+    def position(self, a: Attribution) -> Tuple:
+        """Story order of an attribution: its article, then where in the article."""
+        anchor = a.cue or a.content or a.source
+        return self.order_key(a.article_id) + (anchor.start if anchor else 0,)
+
+    @classmethod
+    def of(cls, attributions: Iterable[Attribution],
+           articles: Optional[Iterable[ArticleInfo]] = None) -> "Corpus":
+        """A corpus from records in memory (articles default to order of first appearance).
+
+        An attribution without a date takes its article's; an article without one takes the
+        first date its attributions carry.
+        """
+        infos: Dict[str, ArticleInfo] = {a.article_id: a for a in (articles or ())}
+        attributions = list(attributions)
+        for a in attributions:
+            info = infos.get(a.article_id)
+            if info is None:
+                infos[a.article_id] = ArticleInfo(a.article_id, len(infos), _iso(a.date))
+            elif info.date is None and _iso(a.date):
+                infos[a.article_id] = replace(info, date=_iso(a.date))
+        unique: Dict[str, Attribution] = {}
+        for a in attributions:  # the same id twice: the later record wins
+            date = _iso(a.date) or infos[a.article_id].date
+            unique[a.id] = replace(a, date=date) if date != a.date else a
+        corpus = cls([], infos)
+        corpus.attributions = sorted(unique.values(), key=corpus.position)
+        return corpus
+
+
+def _iso(date: Optional[str]) -> Optional[str]:
+    if not date:
+        return None
+    m = _ISO_DATE.match(str(date).strip())
+    return m.group(0) if m else None
+
+
+def load(outdirs: Sequence[PathLike]) -> Corpus:
+    """Read ``extract`` output folders.
+
+    Args:
+        outdirs: Folders written by ``quotetrack extract ... -o OUTDIR``; later folders win
+            when the same attribution id appears twice (a re-extracted article).
+
+    Returns:
+        A :class:`Corpus`.
+
+    Raises:
+        OutdirError: A folder is missing or has no ``attributions.jsonl``.
+    """
+    if not outdirs:
+        raise OutdirError("no output folder given: pass the folder(s) written by "
+                          "`quotetrack extract INPUT... -o OUTDIR`")
+    infos: Dict[str, ArticleInfo] = {}
+    attributions: List[Attribution] = []
+    warnings: List[str] = []
+    for d in outdirs:
+        d = Path(d)
+        if not d.is_dir():
+            raise OutdirError(f"{d}: no such folder (expected an output folder of "
+                              "`quotetrack extract INPUT... -o OUTDIR`)")
+        jsonl = d / "attributions.jsonl"
+        if not jsonl.is_file():
+            raise OutdirError(f"{d}: no attributions.jsonl in it; run "
+                              f"`quotetrack extract INPUT... -o {d}` first")
+        for info in _read_articles(d / "articles.csv", len(infos), warnings):
+            infos[info.article_id] = info
+        for a in _read_jsonl(jsonl, warnings):
+            attributions.append(a)
+    corpus = Corpus.of(attributions, infos.values())
+    corpus.warnings = warnings
+    return corpus
+
+
+def _read_articles(path: Path, start: int, warnings: List[str]) -> List[ArticleInfo]:
+    if not path.is_file():
+        return []  # dates may still come with each attribution
+    out = []
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                aid = (row.get("article_id") or "").strip()
+                if not aid:
+                    continue
+                out.append(ArticleInfo(aid, start + len(out), _iso(row.get("date")),
+                                       row.get("title") or None, row.get("path") or None))
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        warnings.append(f"{path}: unreadable ({e}); article dates come from attributions only")
+    return out
+
+
+def _read_jsonl(path: Path, warnings: List[str]) -> Iterable[Attribution]:
+    with open(path, encoding="utf-8", errors="replace") as fh:
+        for n, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                yield Attribution.from_dict(json.loads(line))
+            except (ValueError, KeyError, TypeError) as e:
+                warnings.append(f"{path}:{n}: skipped, not an attribution record ({e})")
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Answer:
+    """A denial, rejection or response that answers an earlier (or same-article) accusation.
+
+    ``answerer`` and ``accuser`` are actor ids (actor level). ``on_behalf`` is set when the
+    accusation targeted the answerer's country and the answerer (a minister, a ministry) spoke
+    for it.
+    """
+
+    answer_id: str
+    accusation_id: str
+    answerer: str
+    accuser: str
+    same_article: bool
+    on_behalf: bool
+
+
+def find_answers(corpus: Corpus, res: Resolution) -> List[Answer]:
+    """Link each denial/rejection/response to the accusation it answers.
+
+    X answers Y when X denies, rejects or responds to an accusation (accuse, criticize) that Y
+    levelled at X — or at X's country — in the same article or an earlier one (by date, then
+    input order). When X's statement names a target, Y must be that target (or belong to the
+    country named). Of several such accusations the nearest wins: the same article first
+    (closest in the text), else the latest earlier article.
+    """
+    accusations = []
+    for a in corpus.attributions:
+        if a.act in ACCUSING_ACTS and res.speaker(a.id):
+            for t in res.targets(a.id):
+                accusations.append((a, res.speaker(a.id), t))
+    out: List[Answer] = []
+    for r in corpus.attributions:
+        if r.act not in ANSWERING_ACTS:
+            continue
+        x = res.speaker(r.id)
+        if x is None:
+            continue
+        x_country = res.country_of(x)
+        named = res.targets(r.id)
+        named_countries = {res.country_of(t) for t in named} - {None}
+        r_key = corpus.order_key(r.article_id)
+        best = None
+        for acc, y, t in accusations:
+            if y == x or acc.id == r.id:
+                continue
+            if t != x and t != x_country:
+                continue  # aimed at somebody else
+            if named and y not in named and res.country_of(y) not in named_countries:
+                continue  # the answer names another accuser
+            a_key = corpus.order_key(acc.article_id)
+            if a_key > r_key:
+                continue  # a later accusation cannot be what this answers
+            same = acc.article_id == r.article_id
+            distance = abs(corpus.position(acc)[-1] - corpus.position(r)[-1]) if same else 0
+            rank = (1 if same else 0, a_key, -distance)
+            if best is None or rank > best[0]:
+                best = (rank, acc, y, t, same)
+        if best is not None:
+            _, acc, y, t, same = best
+            out.append(Answer(r.id, acc.id, x, y, same, on_behalf=(t != x)))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The graph
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class Network:
+    """The built graph and everything behind it.
+
+    Attributes:
+        graph: ``networkx.MultiDiGraph``; node ids are actor ids, edge keys are edge ids.
+        corpus: The attributions it was built from.
+        resolution: Actors and who each speaker and target is (actor level).
+        answers: Answer links (actor level).
+        level: ``"actor"`` or ``"affiliation"``.
+    """
+
+    graph: "object"
+    corpus: Corpus
+    resolution: Resolution
+    answers: List[Answer]
+    level: str = "actor"
+
+    def node_of(self, actor_id: str) -> str:
+        """The node an actor is drawn as at this level."""
+        return self.resolution.rollup(actor_id) if self.level == "affiliation" else actor_id
+
+    def label(self, actor_id: Optional[str]) -> str:
+        """Display label of an actor id ("" for None)."""
+        return self.resolution.actors[actor_id].label if actor_id else ""
+
+
+def build(corpus: Corpus, *, level: str = "actor") -> Network:
+    """Resolve actors, link answers and build the graph.
+
+    Args:
+        corpus: From :func:`load` or :meth:`Corpus.of`.
+        level: ``"actor"`` (people, bodies, countries, groups) or ``"affiliation"`` (people
+            and bodies rolled up into their country or body).
+
+    Returns:
+        A :class:`Network`.
+    """
+    import networkx as nx
+
+    if level not in LEVELS:
+        raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
+    res = resolve(corpus.attributions, order=corpus.order_key)
+    answers = find_answers(corpus, res)
+    net = Network(nx.MultiDiGraph(), corpus, res, answers, level)
+    g = net.graph
+    g.graph["name"] = "quotetrack"
+    g.graph["level"] = level
+
+    # Nodes: every actor that appears, aggregated into its node at this level.
+    groups: Dict[str, List[Actor]] = defaultdict(list)
+    for a in list(res.actors.values()):
+        if a.mentions:
+            groups[net.node_of(a.id)].append(a)
+    dates_of: Dict[str, set] = defaultdict(set)
+    for a in corpus.attributions:
+        for aid in [res.speaker(a.id)] + res.targets(a.id):
+            if aid and a.date:
+                dates_of[net.node_of(aid)].add(a.date)
+    for node in sorted(groups, key=lambda n: res.actors[n].label.casefold()):
+        members = groups[node]
+        head = res.actors[node]
+        dates = sorted(dates_of.get(node, ()))
+        g.add_node(node, **{
+            "label": head.label, "kind": head.kind, "affiliation": head.affiliation,
+            "titles": head.titles_text(), "aliases": head.aliases_text(),
+            "ambiguous": head.ambiguous, "candidates": "; ".join(head.candidates),
+            "statements": sum(m.statements for m in members),
+            "mentions": sum(m.mentions for m in members),
+            "first_date": dates[0] if dates else "", "last_date": dates[-1] if dates else "",
+            "dates": ";".join(dates),
+            "articles": ";".join(sorted({x for m in members for x in m.articles},
+                                        key=corpus.order_key)),
+            "members": "; ".join(sorted(m.label for m in members if m.id != node)),
+        })
+
+    # Edges: one per (speaker, target, act) at this level.
+    edges: Dict[Tuple[str, str, str], Dict[str, list]] = {}
+
+    def add(u: str, v: str, act: str, a: Attribution, answers_to: str = "") -> None:
+        e = edges.setdefault((u, v, act), {"attrs": [], "answers_to": []})
+        if a.id not in [x.id for x in e["attrs"]]:
+            e["attrs"].append(a)
+        if answers_to and answers_to not in e["answers_to"]:
+            e["answers_to"].append(answers_to)
+
+    for a in corpus.attributions:
+        if a.act not in TARGETED_ACTS:
+            continue
+        s = res.speaker(a.id)
+        if s is None:
+            continue
+        for t in res.targets(a.id):
+            add(net.node_of(s), net.node_of(t), a.act, a)
+    by_id = {a.id: a for a in corpus.attributions}
+    for ans in answers:
+        add(net.node_of(ans.answerer), net.node_of(ans.accuser), ANSWERS,
+            by_id[ans.answer_id], ans.accusation_id)
+
+    for (u, v, act), e in sorted(edges.items(), key=lambda kv: (
+            corpus.position(kv[1]["attrs"][0]), kv[0])):
+        attrs = e["attrs"]
+        dates = sorted({a.date for a in attrs if a.date})
+        key = stable_id("edge", u, v, act)
+        g.add_edge(u, v, key=key, **{
+            "act": act, "label": act, "weight": len(attrs),
+            "first_date": dates[0] if dates else "", "last_date": dates[-1] if dates else "",
+            "dates": ";".join(dates),
+            "articles": ";".join(dict.fromkeys(a.article_id for a in attrs)),
+            "attributions": ";".join(a.id for a in attrs),
+            "answers_to": ";".join(e["answers_to"]),
+        })
+    return net
+
+
+def edges_by_act(graph, act: Optional[str] = None) -> List[Tuple[str, str, dict]]:
+    """(source label, target label, data) for every edge, or those of one act; for tests and
+    reports that want to read the graph by names."""
+    out = []
+    for u, v, d in graph.edges(data=True):
+        if act is None or d.get("act") == act:
+            out.append((graph.nodes[u].get("label", u), graph.nodes[v].get("label", v), d))
+    return out

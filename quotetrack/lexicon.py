@@ -1,0 +1,129 @@
+"""Lexicons kept as data files in ``quotetrack/data``: reporting cues and titles.
+
+Each is loaded once (``lru_cache``); the code holds no word lists of its own.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional, Tuple
+
+DATA = Path(__file__).parent / "data"
+
+#: Speech-act classes, in the order reports list them.
+ACTS = ("say", "declare", "assert", "claim", "report", "describe", "accuse", "criticize", "deny",
+        "reject", "respond", "warn", "threaten", "urge", "praise", "promise", "admit", "ask", "believe")
+#: Acts aimed at somebody: the ones that make graph edges.
+TARGETED_ACTS = frozenset({"accuse", "criticize", "deny", "reject", "respond", "warn", "threaten",
+                           "urge", "praise", "ask"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    lemma: str  # "call on"
+    act: str
+    target: Optional[str]  # "obj", a preposition, or None
+
+
+def _rows(name: str) -> Iterator[List[str]]:
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.rstrip("\n").split("\t")
+
+
+def _inflect(verb: str) -> List[str]:
+    """Regular -s, -ed and -ing forms of an English verb (irregulars come from the data)."""
+    if verb.endswith("e"):
+        ed, ing = verb + "d", verb[:-1] + "ing"
+    elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        ed, ing = verb[:-1] + "ied", verb + "ing"
+    else:
+        ed, ing = verb + "ed", verb + "ing"
+    if verb.endswith(("s", "sh", "ch", "x", "z")):
+        s = verb + "es"
+    elif verb.endswith("y") and verb[-2:-1] not in "aeiou":
+        s = verb[:-1] + "ies"
+    else:
+        s = verb + "s"
+    return [verb, s, ed, ing]
+
+
+@lru_cache(maxsize=None)
+def cue_forms() -> Dict[Tuple[str, ...], Cue]:
+    """Every inflected form of every cue, as a tuple of lower-case words -> :class:`Cue`."""
+    forms: Dict[Tuple[str, ...], Cue] = {}
+    for row in _rows("cues.tsv"):
+        lemma, act = row[0], row[1]
+        target = row[2] if len(row) > 2 and row[2] != "-" else None
+        cue = Cue(lemma, act, target)
+        head, *rest = lemma.split()
+        variants = [" ".join([f] + rest) for f in _inflect(head)]
+        if len(row) > 3 and row[3]:
+            for form in row[3].split(","):
+                form = form.strip()
+                variants.append(form if " " in form or not rest else " ".join([form] + rest))
+        for v in variants:
+            forms.setdefault(tuple(v.lower().split()), cue)
+    return forms
+
+
+@lru_cache(maxsize=None)
+def cue_first_words() -> Dict[str, int]:
+    """First word of every cue form -> the longest form's length in words (for matching)."""
+    out: Dict[str, int] = {}
+    for words in cue_forms():
+        out[words[0]] = max(out.get(words[0], 0), len(words))
+    return out
+
+
+def match_cue(words: List[str], i: int) -> Optional[Tuple[int, Cue]]:
+    """Longest cue starting at ``words[i]`` (lower-cased words): (length, Cue) or None."""
+    longest = cue_first_words().get(words[i])
+    if not longest:
+        return None
+    forms = cue_forms()
+    for n in range(min(longest, len(words) - i), 0, -1):
+        cue = forms.get(tuple(words[i:i + n]))
+        if cue:
+            return n, cue
+    return None
+
+
+def act_of(cue_text: str) -> Tuple[str, Optional[Cue]]:
+    """Speech act of a cue phrase as written ("has repeatedly accused" -> accuse).
+
+    The last word that starts a known cue wins over auxiliaries and adverbs before it;
+    unknown cues are ``say``.
+    """
+    words = [w.strip(".,:;\"'“”‘’").lower() for w in cue_text.split()]
+    words = [w for w in words if w]
+    best: Optional[Tuple[int, Cue]] = None
+    for i in range(len(words)):
+        m = match_cue(words, i)
+        if m:
+            best = m
+    if best:
+        return best[1].act, best[1]
+    return "say", None
+
+
+@lru_cache(maxsize=None)
+def titles() -> Dict[Tuple[str, ...], str]:
+    """Title words (lower-case tuple) -> kind of holder ("person" or "organization")."""
+    return {tuple(row[0].lower().split()): row[1] for row in _rows("titles.tsv")}
+
+
+@lru_cache(maxsize=None)
+def _title_longest() -> int:
+    return max(len(k) for k in titles())
+
+
+def match_title(words: List[str], i: int) -> Optional[Tuple[int, str]]:
+    """Longest title starting at ``words[i]`` (lower-cased): (length, holder kind) or None."""
+    table = titles()
+    for n in range(min(_title_longest(), len(words) - i), 0, -1):
+        kind = table.get(tuple(words[i:i + n]))
+        if kind:
+            return n, kind
+    return None

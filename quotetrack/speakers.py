@@ -1,0 +1,187 @@
+"""Who a source span refers to, resolved inside one article.
+
+"Armenian Foreign Minister Ararat Mirzoyan" -> person Ararat Mirzoyan, title Foreign Minister,
+affiliation Armenia; "Russia's defense ministry" -> organization, affiliation Russia;
+"he" -> the last person named before it; a later "Pashinyan" -> Nikol Pashinyan.
+"""
+from __future__ import annotations
+
+import re
+from typing import Dict, List, Optional, Tuple
+
+from .annotate import AnnotatedArticle
+from .lexicon import match_title
+from .records import Span, Speaker, stable_id
+
+_PERSON_PRONOUNS = frozenset("he she him her his i we".split())
+_RELATIVE = frozenset(["who", "whom", "whose"])
+_DETERMINERS = frozenset("the a an this that these those its his her their our".split())
+_GROUP_PRONOUNS = frozenset(["they", "them"])
+_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
+_POSSESSIVE = ("'s", "’s")
+_CONNECT = frozenset(["of", "for", "de", "van", "von", "al", "bin", "la", "le", "du"])
+
+
+def _country_of(phrase: str) -> Optional[str]:
+    try:
+        from .geo import country_of
+    except ImportError:  # the geography lexicon is optional for this module
+        return None
+    return country_of(phrase)
+
+
+def _words(text: str) -> List[Tuple[str, int, int]]:
+    return [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+
+
+class SpeakerResolver:
+    """Resolves source spans of one article in text order, remembering who was named."""
+
+    def __init__(self, doc: AnnotatedArticle):
+        self.doc = doc
+        self.people: Dict[str, Speaker] = {}  # full name -> speaker
+        self.last_person: Optional[Speaker] = None
+        self._names = None
+
+    # -- public -----------------------------------------------------------------------
+    def resolve(self, source: Span, cue: Optional[Span] = None) -> Optional[Speaker]:
+        text = source.text.strip()
+        low = text.lower()
+        if low in _PERSON_PRONOUNS or low in _RELATIVE:
+            ref = self._antecedent(source.start)
+            return ref
+        speaker = self.describe(text)
+        if speaker and speaker.kind == "person":
+            self._remember(speaker)
+        return speaker
+
+    def describe(self, text: str) -> Optional[Speaker]:
+        """A speaker from a noun phrase alone (plus names seen earlier in the article)."""
+        words = _words(text)
+        if not words:
+            return None
+        lower = [w[0].lower() for w in words]
+        title_parts: List[str] = []
+        title_kind = None
+        affiliation = None
+        name_words: List[str] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            w = words[i][0]
+            lw = lower[i]
+            m = match_title(lower, i)
+            if m:
+                title_parts.append(" ".join(x[0] for x in words[i:i + m[0]]))
+                title_kind = title_kind or m[1]
+                if m[1] == "organization":
+                    title_kind = "organization"
+                i += m[0]
+                continue
+            if lw in _POSSESSIVE:
+                i += 1
+                continue
+            if lw in _CONNECT and name_words and i + 1 < n and words[i + 1][0][:1].isupper():
+                # "Foreign Minister Ararat Mirzoyan of Armenia": "of X" names the affiliation
+                tail = " ".join(x[0] for x in words[i + 1:])
+                country = _country_of(tail)
+                if country:
+                    affiliation = affiliation or country
+                    break
+            country = _country_of(w) if w[:1].isupper() else None
+            if country and (i + 1 < n and lower[i + 1] in _POSSESSIVE or not name_words):
+                affiliation = affiliation or country
+                if not (i + 1 < n and (lower[i + 1] in _POSSESSIVE or words[i + 1][0][:1].isupper()
+                                       or match_title(lower, i + 1))) and not title_parts:
+                    # the phrase is just the country (or its capital): the country speaks
+                    return Speaker(stable_id("country", country), country, "country")
+                i += 1
+                continue
+            if w[:1].isupper() and w.isalpha() or (w[:1].isupper() and "." in w and len(w) <= 3) \
+                    or (w[:1].isupper() and ("-" in w or "’" in w or "'" in w)):
+                name_words.append(w)
+            elif name_words and w == ",":
+                # apposition: "His Azerbaijani counterpart, Jeyhun Bayramov"
+                pass
+            elif name_words and not w[:1].isupper():
+                # a lower-case word after a name ends it unless the name is just a title-ish cap
+                pass
+            i += 1
+        title = " ".join(title_parts) if title_parts else None
+        if title:
+            title = re.sub(r"\s+", " ", title).strip()
+            if title.lower() in ("mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."):
+                title = None
+        name = " ".join(name_words)
+        if name_words and title_kind != "organization":
+            full = self._full_name(name)
+            if full:
+                found = self.people[full]
+                return Speaker(found.id, found.name, "person", title or found.title,
+                               affiliation or found.affiliation)
+            return Speaker(stable_id("person", name.lower()), name, "person", title, affiliation)
+        if title_kind == "organization":
+            label = text.strip()
+            label = re.sub(r"^(the|a|an)\s+", "", label, flags=re.I)
+            return Speaker(stable_id("organization", label.lower()), label, "organization",
+                           None, affiliation)
+        if title_kind == "person" and affiliation:
+            # "Armenia's Prime Minister": a role, no name; unresolved person
+            return Speaker(stable_id("person", f"{title} of {affiliation}".lower()),
+                           f"{title} of {affiliation}", "person", title, affiliation)
+        label = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+        if not label:
+            return None
+        if affiliation and label.lower() in (affiliation.lower(),):
+            return Speaker(stable_id("country", affiliation), affiliation, "country")
+        return Speaker(stable_id("group", label.lower()), label, "group", title, affiliation)
+
+    # -- helpers ----------------------------------------------------------------------
+    def _remember(self, sp: Speaker) -> None:
+        if len(sp.name.split()) >= 2 and sp.name not in self.people:
+            self.people[sp.name] = sp
+        self.last_person = self.people.get(sp.name, sp)
+
+    def _full_name(self, name: str) -> Optional[str]:
+        """An earlier full name that this name is the surname (or full form) of, if unique."""
+        if name in self.people:
+            return name
+        parts = name.split()
+        hits = [full for full in self.people if full.split()[-1] == parts[-1]
+                and (len(parts) == 1 or full.endswith(name))]
+        return hits[0] if len(hits) == 1 else None
+
+    def _antecedent(self, char: int) -> Optional[Speaker]:
+        """The last person named before ``char`` (speakers first, then any capitalised name)."""
+        best = self._last_named_before(char)
+        if best:
+            return best
+        return self.last_person
+
+    def _last_named_before(self, char: int) -> Optional[Speaker]:
+        # Title + name or two capitalised words in the text before the pronoun, nearest first.
+        doc = self.doc
+        toks = doc.tokens
+        i = doc.token_at(char) - 1
+        lo = max(0, i - 120)
+        while i >= lo:
+            t = toks[i]
+            if t.text[:1].isupper() and t.text.isalpha() and i > 0 and toks[i - 1].text[:1].isupper() \
+                    and toks[i - 1].text.isalpha() and toks[i - 1].sent == t.sent:
+                j = i - 1
+                while j - 1 >= 0 and toks[j - 1].text[:1].isupper() and toks[j - 1].text.isalpha() \
+                        and toks[j - 1].sent == t.sent:
+                    j -= 1
+                phrase = doc.text[toks[j].start:t.end]
+                sp = self.describe(phrase)
+                if sp and sp.kind == "person":
+                    full = self._full_name(sp.name)
+                    return self.people[full] if full else sp
+                i = j - 1
+                continue
+            if t.text[:1].isupper() and t.text.isalpha() and len(t.text) > 2:
+                full = self._full_name(t.text)
+                if full:
+                    return self.people[full]
+            i -= 1
+        return None
