@@ -139,6 +139,16 @@ def _org_head(words: Sequence[str]) -> int:
     return 0
 
 
+def _org_lead(words: Sequence[str]) -> bool:
+    """True for "Ministry of Defence", "Council of Europe": an organization title, then "of"."""
+    table = _titles()
+    lower = [w.lower() for w in words]
+    for n in range(min(_title_longest(), len(lower) - 1), 0, -1):
+        if table.get(tuple(lower[:n])) == "organization" and lower[n] == "of":
+            return True
+    return False
+
+
 def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
     """Remove country references from ``text``: (rest, first country referred to)."""
     mentions = geo.find(text)
@@ -207,6 +217,10 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         owner = _possessor(text)
         if owner is not None:
             return parse_mention(owner, role=role)
+        head = _clean(text).split(" ", 1)[0]
+        m = _FROM.search(text) if act in _REPLY_ACTS and head.islower() else None
+        if m:  # "rejected the accusations of Chile's foreign minister"
+            return parse_mention(m.group(1), role=role)
 
     rest, country = _strip_countries(text)
     aff = _affiliation(affiliation) or country
@@ -223,6 +237,8 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if kind in ("organization", "group"):
         return Form(kind, " ".join(low), shown, aff)
     head = _org_head(words) if kind is None else 0
+    if kind is None and not head and _org_lead(words):
+        return Form("organization", " ".join(low), shown, aff)
     if head:
         # "the foreign ministry", "Azerbaijan's presidency", "the Security Council" are bodies;
         # "the breakaway authorities" (a lower-case modifier before the head) is a group.
@@ -233,7 +249,13 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         return Form("organization", low[0], shown, aff)  # "NATO", "OSCE"
 
     title_words, honor, rest_words = _split_title(words)
-    names = _name_span([w for w in rest_words])
+    names = _name_span(rest_words)
+    if kind is None and names:
+        # "the North Atlantic mackerel stock": a lower-case head noun after the capitals
+        # means a thing or a group, not a person's name.
+        after = rest_words[rest_words.index(names[-1]) + 1:]
+        if any(w.lower() not in _FUNCTION_WORDS for w in after):
+            names, title_words, honor = [], [], []
     title_shown = (title or " ".join(title_words)).strip() or None
     if title_shown and _fold(title_shown) in _NOT_TITLES:
         title_shown = None
@@ -253,6 +275,7 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     return Form("group", " ".join(low), shown, aff)
 
 
+_FROM = re.compile(r"\b(?:from|of|by)\s+(\S.*)$")
 _CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
 
 
@@ -522,13 +545,17 @@ def _resolve_bodies(res: Resolution, mentions: List[_Mention]) -> None:
         if m.actor:
             continue
         f = m.form
-        # "the ministry" after "Norway's foreign ministry" in the same article: that ministry.
-        same = {o.actor for o in by_article.get(m.attr.article_id, ())
+        # "the ministry" after "Norway's foreign ministry" in the same article: that ministry
+        # (the nearest one before it, like a reader would take it).
+        same = [o for o in by_article.get(m.attr.article_id, ())
                 if o.form.shape == f.shape and (o.form.key == f.key
-                                                or o.form.key.endswith(" " + f.key))}
-        if len(same) == 1:
-            m.actor = same.pop()
-            m.reason = f"named in the same article as {res.actors[m.actor].label}"
+                                                or o.form.key.endswith(" " + f.key))]
+        before = [o for o in same if o.order <= m.order]
+        after = {o.actor for o in same}
+        pick = before[-1].actor if before else (after.pop() if len(after) == 1 else None)
+        if pick:
+            m.actor = pick
+            m.reason = f"same article as {res.actors[pick].label}"
             continue
         a = res._ensure(f.shape, f"|{f.key}", f.text)
         m.actor, m.reason = a.id, "same body"
@@ -635,8 +662,8 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
                 cands, why = here, ["named in the same article"]
         if len(cands) == 1:
             m.actor = cands[0]
-            where = f" of {f.affiliation}" if f.affiliation else ""
-            m.reason = ", ".join([f"title{where} held by {res.actors[m.actor].label}"] + why)
+            held = ", ".join(x for x in (_title_case(f.title or f.key), f.affiliation) if x)
+            m.reason = ", ".join([f"title of {res.actors[m.actor].label} ({held})"] + why)
             continue
         label = f"{f.title} of {f.affiliation}" if f.affiliation else (f.title or f.text)
         a = res._ensure("person", f"title|{f.affiliation or ''}|{f.key}", label)
@@ -709,7 +736,7 @@ def _finish(res: Resolution, mentions: List[_Mention],
 
 
 def _title_case(title: str) -> str:
-    """One display form for titles written in any case ("foreign minister" -> "Foreign Minister")."""
+    """One display form for titles in any case ("foreign minister" -> "Foreign Minister")."""
     small = {"of", "for", "and", "the", "to"}
     return " ".join(w if not w.islower() or w in small else w[:1].upper() + w[1:]
                     for w in title.split())

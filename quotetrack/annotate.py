@@ -266,93 +266,231 @@ def installed_processors(models_dir: Optional[os.PathLike] = None) -> Dict[str, 
 class StanzaAnnotator(Annotator):
     """Stanza with whichever English processors are installed.
 
-    The pipeline is built lazily (importing stanza costs ~2 s) and never downloads:
-    ``download_method=None``. Articles are processed in batches with ``bulk_process``.
+    Pipelines are built lazily (importing stanza costs ~2 s) and never download:
+    ``download_method=None``. Articles go through in batches (``bulk_process``).
+
+    Speed: tokenize+mwt run on every sentence, but the heavy processors (pos, lemma,
+    depparse, ner) only on sentences that can hold an attribution -- a quotation mark or a
+    word that starts a reporting cue (:func:`quotetrack.dependency.sentence_can_attribute`).
+    Those sentences, from every article of a batch, go as pre-tokenized words to a second
+    pipeline in one call. Other sentences keep tokens only (no lemma, tags, parse or
+    entities). ``selective=False`` parses everything; with coref (which needs whole
+    documents) everything is parsed anyway.
+
+    Args:
+        models_dir: Stanza model folder (default ``$STANZA_RESOURCES_DIR`` or Stanza's own).
+        processors: Processors to use; default: every installed one but coref. Asking for
+            one that is not installed raises :class:`ModelsMissing`.
+        device: ``auto``, ``cpu`` or ``cuda``.
+        batch_size: Articles per batch.
+        selective: Run the heavy processors only on candidate sentences.
+
+    Raises:
+        ModelsMissing: No tokenizer, or a requested processor is missing; the message names
+            the command that installs it.
     """
 
     name = "stanza"
+    #: Processors that run only on sentences that can hold an attribution.
+    HEAVY = ("pos", "lemma", "depparse", "ner")
 
     def __init__(self, models_dir: Optional[os.PathLike] = None, *, processors: Optional[Sequence[str]] = None,
-                 device: str = "auto", batch_size: int = 32):
+                 device: str = "auto", batch_size: int = 32, selective: bool = True):
         self.models_dir = Path(models_dir) if models_dir else default_models_dir()
+        if device not in ("auto", "cpu", "cuda"):
+            raise ValueError(f"unknown device {device!r}: use auto, cpu or cuda")
+        where = "" if models_dir is None else f" --models-dir {self.models_dir}"
         available = installed_processors(self.models_dir)
         if "tokenize" not in available:
             raise ModelsMissing(
                 f"no Stanza English tokenize model under {self.models_dir}; "
-                f"run `quotetrack models download` or pass --models-dir / set STANZA_RESOURCES_DIR")
-        wanted = list(processors) if processors else [p for p in PROCESSORS if p != "coref"]
-        missing = [p for p in wanted if p not in available and p != "coref"]
-        if processors and missing:
+                f"run `quotetrack models download{where}` or pass --models-dir / set STANZA_RESOURCES_DIR")
+        explicit = processors is not None
+        wanted = [p.strip().lower() for p in processors] if explicit else [p for p in PROCESSORS if p != "coref"]
+        unknown = [p for p in wanted if p not in PROCESSORS]
+        if unknown:
+            raise ValueError(f"unknown Stanza processor(s) {', '.join(unknown)}; choose from {', '.join(PROCESSORS)}")
+        if "depparse" in wanted:
+            wanted += [p for p in ("pos", "lemma") if p not in wanted]
+        # A model file is not enough: pos, depparse and ner also need their embeddings.
+        from .models import status as _status
+
+        loadable = set(_status(self.models_dir).loadable) if set(wanted) & set(self.HEAVY) else set(available)
+        missing = [p for p in wanted if p not in available or (p in self.HEAVY and p not in loadable)]
+        if explicit and missing:
+            extra = " --coref" if "coref" in missing else ""
+            procs = ",".join(p for p in missing if p != "coref")
+            cmd = f"quotetrack models download{' --processors ' + procs if procs else ''}{extra}{where}"
             raise ModelsMissing(
-                f"Stanza processors {', '.join(missing)} are not installed under {self.models_dir}; "
-                f"run `quotetrack models download --processors {','.join(missing)}`")
-        self.processors = frozenset(p for p in wanted if p in available)
+                f"Stanza processor(s) {', '.join(missing)} not installed under {self.models_dir}; run `{cmd}`")
+        chosen = [p for p in PROCESSORS if p in wanted and p not in missing]
+        if "depparse" in chosen and not {"pos", "lemma"} <= set(chosen):
+            chosen.remove("depparse")
+        if "coref" in chosen:
+            import importlib.util
+
+            if any(importlib.util.find_spec(m) is None for m in ("transformers", "peft")):
+                raise ModelsMissing("Stanza's coref model needs transformers and peft: "
+                                    "pip install 'quotetrack[coref]'")
+        self.processors = frozenset(chosen)
         self.device = device
         self.batch_size = batch_size
+        self.selective = selective and bool(self.processors & set(self.HEAVY)) and "coref" not in self.processors
         self._nlp = None
+        self._heavy = None
+
+    def _pipeline(self, processors: Sequence[str], **extra):
+        try:
+            import stanza
+        except ImportError as exc:  # pragma: no cover - stanza is a dependency
+            raise ModelsMissing("stanza is not installed: pip install stanza") from exc
+        kwargs = dict(lang="en", dir=str(self.models_dir), download_method=None,
+                      processors=",".join(processors), logging_level="WARN", **extra)
+        use_gpu = {"auto": None, "cpu": False, "cuda": True}[self.device]
+        if use_gpu is not None:
+            kwargs["use_gpu"] = use_gpu
+        try:
+            return stanza.Pipeline(**kwargs)
+        except Exception as exc:
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            raise ModelsMissing(f"could not load Stanza models ({','.join(processors)}) from {self.models_dir}: "
+                                f"{first}; run `quotetrack models status` to see what is missing") from exc
 
     @property
     def nlp(self):
+        """The pipeline every sentence goes through (tokenize+mwt when selective)."""
         if self._nlp is None:
-            try:
-                import stanza
-            except ImportError as exc:  # pragma: no cover - stanza is a dependency
-                raise ModelsMissing("stanza is not installed: pip install stanza") from exc
-            use_gpu = {"auto": None, "cpu": False, "cuda": True}[self.device]
-            kwargs = dict(lang="en", dir=str(self.models_dir), download_method=None,
-                          processors=",".join(p for p in PROCESSORS if p in self.processors),
-                          logging_level="WARN")
-            if use_gpu is not None:
-                kwargs["use_gpu"] = use_gpu
-            try:
-                self._nlp = stanza.Pipeline(**kwargs)
-            except Exception as exc:
-                raise ModelsMissing(f"could not load Stanza models from {self.models_dir}: {exc}") from exc
+            procs = [p for p in PROCESSORS if p in self.processors
+                     and (not self.selective or p not in self.HEAVY)]
+            self._nlp = self._pipeline(procs)
         return self._nlp
 
-    def annotate(self, articles: Iterable[Article]) -> Iterator[AnnotatedArticle]:
-        import stanza  # noqa: F401  (already imported by .nlp; keeps Document import local)
-        from stanza.models.common.doc import Document
+    @property
+    def heavy_nlp(self):
+        """The pipeline for candidate sentences: pre-tokenized words in, tags/parse/NER out."""
+        if self._heavy is None:
+            procs = ["tokenize"] + [p for p in self.HEAVY if p in self.processors]
+            self._heavy = self._pipeline(procs, tokenize_pretokenized=True)
+        return self._heavy
 
+    def annotate(self, articles: Iterable[Article]) -> Iterator[AnnotatedArticle]:
         batch: List[Article] = []
         for article in articles:
             batch.append(article)
             if len(batch) >= self.batch_size:
-                yield from self._run(batch, Document)
+                yield from self._run(batch)
                 batch = []
         if batch:
-            yield from self._run(batch, Document)
+            yield from self._run(batch)
 
-    def _run(self, batch: List[Article], Document) -> Iterator[AnnotatedArticle]:
+    def _run(self, batch: List[Article]) -> Iterator[AnnotatedArticle]:
+        from stanza.models.common.doc import Document
+
         docs = self.nlp.bulk_process([Document([], text=a.text) for a in batch])
-        for article, doc in zip(batch, docs):
-            yield from_stanza_document(article, doc, self.processors)
+        if not self.selective:
+            for article, doc in zip(batch, docs):
+                yield from_stanza_document(article, doc, self.processors)
+            return
+        from .dependency import sentence_can_attribute
+
+        picks: List[Tuple[int, int]] = []
+        words: List[List[str]] = []
+        for di, doc in enumerate(docs):
+            for si, sent in enumerate(doc.sentences):
+                ws = [w.text for w in sent.words]
+                if ws and sentence_can_attribute(ws):
+                    picks.append((di, si))
+                    words.append(ws)
+        parsed: Dict[int, Dict[int, object]] = {}
+        if words:
+            heavy = self.heavy_nlp(words)
+            for (di, si), hs in zip(picks, heavy.sentences):
+                parsed.setdefault(di, {})[si] = hs
+        for di, (article, doc) in enumerate(zip(batch, docs)):
+            yield from_stanza_document(article, doc, self.processors, parsed=parsed.get(di, {}))
 
 
-def from_stanza_document(article: Article, doc, processors: Iterable[str]) -> AnnotatedArticle:
+def from_stanza_document(article: Article, doc, processors: Iterable[str], *,
+                         parsed: Optional[Dict[int, object]] = None) -> AnnotatedArticle:
     """Convert a ``stanza.Document`` whose text is ``article.text`` into an AnnotatedArticle.
 
     Works for pipeline output and for Documents built from CoNLL-U (offsets come from
     ``start_char``/``end_char``; words of a multi-word token share the token's span).
+
+    Args:
+        parsed: For selective parsing: sentence index -> a Stanza ``Sentence`` holding the
+            same words with tags, lemmas, parse and NER (from the pre-tokenized pipeline);
+            those fields of the other sentences stay empty. When given, entities come from
+            the parsed sentences' NER tags.
     """
     tokens: List[Token] = []
     sentences: List[Tuple[int, int]] = []
     entities: List[Entity] = []
     for k, sent in enumerate(doc.sentences):
         first = len(tokens)
+        heavy = parsed.get(k) if parsed is not None else None
+        hwords = list(heavy.words) if heavy is not None else None
+        if hwords is not None and len(hwords) != len(sent.words):  # pragma: no cover - defensive
+            hwords = None
+        j = 0
         for tok in sent.tokens:
             for word in tok.words:
                 s = word.start_char if getattr(word, "start_char", None) is not None else tok.start_char
                 e = word.end_char if getattr(word, "end_char", None) is not None else tok.end_char
-                head = (first + word.head - 1) if word.head else None
-                tokens.append(Token(word.text, s, e, k, word.lemma, word.upos, word.xpos,
-                                    head, word.deprel, getattr(tok, "ner", None)))
+                src = hwords[j] if hwords is not None else word
+                if parsed is not None and hwords is None:
+                    tokens.append(Token(word.text, s, e, k))
+                else:
+                    head = (first + src.head - 1) if src.head else None
+                    ner = getattr(src.parent, "ner", None) if hwords is not None else getattr(tok, "ner", None)
+                    tokens.append(Token(word.text, s, e, k, src.lemma, src.upos, src.xpos,
+                                        head, src.deprel, ner))
+                j += 1
         sentences.append((first, len(tokens)))
-    for ent in getattr(doc, "ents", []) or []:
-        a = _char_to_token(tokens, ent.start_char)
-        b = _char_to_token(tokens, ent.end_char - 1) + 1
-        entities.append(Entity(a, b, ent.type))
-    return AnnotatedArticle(article, tokens, sentences, frozenset(processors), entities)
+    if parsed is not None:
+        entities = _entities_from_tags(tokens)
+    else:
+        for ent in getattr(doc, "ents", []) or []:
+            a = _char_to_token(tokens, ent.start_char)
+            b = _char_to_token(tokens, ent.end_char - 1) + 1
+            entities.append(Entity(a, b, ent.type))
+    coref: List[List[Tuple[int, int]]] = []
+    for chain in getattr(doc, "coref", None) or []:
+        ranges = []
+        for m in chain.mentions:
+            if not isinstance(m.start_word, int) or m.sentence >= len(sentences):
+                continue  # zero anaphora
+            base = sentences[m.sentence][0]
+            ranges.append((base + m.start_word, base + m.end_word))
+        rep = chain.representative_index
+        if rep is not None and 0 <= rep < len(chain.mentions) and isinstance(chain.mentions[rep].start_word, int):
+            m = chain.mentions[rep]
+            first_range = (sentences[m.sentence][0] + m.start_word, sentences[m.sentence][0] + m.end_word)
+            ranges = [first_range] + sorted(r for r in ranges if r != first_range)
+        else:
+            ranges.sort()
+        if len(ranges) > 1:
+            coref.append(ranges)
+    return AnnotatedArticle(article, tokens, sentences, frozenset(processors), entities, coref)
+
+
+def _entities_from_tags(tokens: Sequence[Token]) -> List[Entity]:
+    """Entities from the tokens' BIOES (or BIO) NER tags."""
+    out: List[Entity] = []
+    start: Optional[int] = None
+    typ = None
+    for i, t in enumerate(list(tokens) + [None]):
+        tag = (t.ner if t is not None else None) or "O"
+        prefix, _, kind = tag.partition("-")
+        if start is not None and (prefix in ("B", "S", "O") or kind != typ):
+            out.append(Entity(start, i, typ))
+            start = None
+        if prefix in ("B", "S", "I", "E") and kind and start is None:
+            start, typ = i, kind
+        if prefix in ("E", "S") and start is not None:
+            out.append(Entity(start, i + 1, typ))
+            start = None
+    return out
 
 
 def _char_to_token(tokens: Sequence[Token], char: int) -> int:

@@ -174,6 +174,16 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
         click.echo(result.format_table())
 
 
+from .cli_graph import export as _export_cmd, report as _report_cmd  # noqa: E402
+
+cli.add_command(_export_cmd)
+cli.add_command(_report_cmd)
+
+from .cli_models import models  # noqa: E402
+
+cli.add_command(models)
+
+
 def main():  # console-script entry point
     cli(prog_name="quotetrack")
 

@@ -33,6 +33,7 @@ _QUOTES = "\"'“”‘’«»‹›„"
 _TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
                           "and but when while because if amid during".split())
 _MAX_TARGET_TOKENS = 8
+_MAX_CUE_TOKENS = 8
 
 
 @dataclass(frozen=True)
@@ -74,10 +75,16 @@ def _gap(a: TaggedSpan, b: TaggedSpan) -> int:
     return 0
 
 
-def surface_candidates(doc: AnnotatedArticle, tagger) -> Iterator[Candidate]:
+def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> Iterator[Candidate]:
+    """Candidates from the tagger's spans, then from pattern rules where it found nothing."""
     toks = doc.tokens
+    covered = set()
     for (pa, pb), spans in tagger.tag(doc):
-        cues = [s for s in spans if s.label == "CUE"]
+        for sp in spans:
+            if sp.label in ("CUE", "CON"):
+                covered.update(range(sp.start, sp.end))
+        # A run-away cue (the tagger bleeding across a clause) is no cue.
+        cues = [s for s in spans if s.label == "CUE" and s.end - s.start <= _MAX_CUE_TOKENS]
         sources = [s for s in spans if s.label == "SRC"]
         contents = [s for s in spans if s.label == "CON"]
         # Pair each content with its nearest cue outside it; each content serves one cue.
@@ -109,6 +116,12 @@ def surface_candidates(doc: AnnotatedArticle, tagger) -> Iterator[Candidate]:
             used.add(ki)
         for ci, cue in enumerate(cues):
             if ci not in content_of:
+                source = _nearest_source(cue, sources, [], toks)
+                fallback = _clause_content(doc, cue, source)
+                if fallback:
+                    yield Candidate(
+                        cue=(toks[cue.start].start, toks[cue.end - 1].end), content=fallback,
+                        source=(toks[source.start].start, toks[source.end - 1].end) if source else None)
                 continue
             parts = [contents[k] for k in content_of[ci]]
             c_start = min(p.start for p in parts)
@@ -119,6 +132,38 @@ def surface_candidates(doc: AnnotatedArticle, tagger) -> Iterator[Candidate]:
                 content=(toks[c_start].start, toks[c_end - 1].end),
                 source=(toks[source.start].start, toks[source.end - 1].end) if source else None,
             )
+
+    if rules:
+        from .surface_rules import rule_candidates
+
+        for cue, content, source in rule_candidates(doc, covered):
+            yield Candidate(cue=cue, content=content, source=source)
+
+
+def _clause_content(doc: AnnotatedArticle, cue: TaggedSpan, source: Optional[TaggedSpan]) -> Optional[CharSpan]:
+    """When the tagger found a cue but no content: the rest of the cue's sentence.
+
+    After the cue (skipping an inverted source, "said the minister") when at least three
+    words follow; otherwise the words before the cue (and its source).
+    """
+    toks = doc.tokens
+    a, b = doc.sentences[toks[cue.start].sent]
+    start = cue.end
+    if source and source.start >= cue.end and source.start - cue.end <= 1:
+        start = source.end
+    end = b
+    while end > start and not toks[end - 1].text[0].isalnum() and not is_quote(toks[end - 1].text):
+        end -= 1
+    while start < end and toks[start].text in (",", ":", "—"):
+        start += 1
+    if end - start >= 3:
+        return toks[start].start, toks[end - 1].end
+    end = source.start if source and source.end <= cue.start else cue.start
+    while end > a and toks[end - 1].text in (",", ":", "—", "-"):
+        end -= 1
+    if end - a >= 3:
+        return toks[a].start, toks[end - 1].end
+    return None
 
 
 def _nearest_source(cue: TaggedSpan, sources: List[TaggedSpan], contents: List[TaggedSpan],
@@ -151,6 +196,39 @@ def trim(text: str, start: int, end: int, chars: str = " \t\r\n") -> CharSpan:
     if start == end and chars.strip():
         return trim(text, s0, e0)
     return start, end
+
+
+_OPENING = "“‘«\"'„‹"
+_CLOSING = "”’»\"'›"
+
+
+def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
+    """A quote whose paragraph ends with no closing mark goes on in the next paragraph when
+    that one opens with a quote mark (the news convention for multi-paragraph quotes)."""
+    start, end = content
+    stripped = text[start:end].lstrip()
+    if not stripped or stripped[0] not in _OPENING:
+        return content
+    para_start = start
+    while True:
+        seg = text[para_start:end]  # only the last paragraph: each one reopens the quote
+        opens = sum(seg.count(q) for q in "“«„‹")
+        closes = sum(seg.count(q) for q in "”»›")
+        straight = seg.count('"')
+        balanced = (opens <= closes) if (opens or closes) else straight % 2 == 0
+        if balanced:
+            return start, end
+        line_end = text.find("\n", end)
+        if line_end < 0 or text[end:line_end].strip():
+            return start, end  # the quote does not run to the end of its paragraph
+        nxt = line_end
+        while nxt < len(text) and text[nxt] in " \t\r\n":
+            nxt += 1
+        if nxt >= len(text) or text[nxt] not in _OPENING:
+            return start, end
+        para_end = text.find("\n", nxt)
+        para_end = len(text) if para_end < 0 else para_end
+        para_start, end = nxt, trim(text, nxt, para_end)[1]
 
 
 def kind_of(content: str) -> str:
@@ -209,6 +287,8 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
             continue
         cue = trim(text, *cand.cue, chars=_SPAN_TRIM)
         content = trim(text, *cand.content, chars=_CONTENT_TRIM) if cand.content else None
+        if content:
+            content = extend_multiparagraph(text, content)
         source = trim(text, *cand.source, chars=_SPAN_TRIM) if cand.source else None
         key = (cue, content)
         if key in seen or cue[0] >= cue[1]:

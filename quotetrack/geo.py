@@ -3,8 +3,8 @@
 The table lives in ``quotetrack/data/countries.tsv`` and is loaded once. Every lookup maps a word
 or phrase as written in an article to the canonical country name::
 
-    >>> country_of("Baku"), country_of("Russia's"), country_of("the Kremlin"), country_of("Armenians")
-    ('Azerbaijan', 'Russia', 'Russia', 'Armenia')
+    >>> [country_of(w) for w in ("Baku", "Russia's", "the Kremlin", "Armenians")]
+    ['Azerbaijan', 'Russia', 'Russia', 'Armenia']
 
 Matching is case-sensitive ("US" is the United States, "us" is not), with a case-insensitive
 fallback for forms longer than three characters when the input has a capital letter
@@ -207,13 +207,15 @@ def find(text: str) -> List[Mention]:
                 for variant in (last, _POSSESSIVE.sub("", last), last.rstrip(".")):
                     m = by_tokens.get(tuple(words[:-1] + [variant]))
                     if m is not None:
-                        hit = (n, m)
+                        # A sentence's full stop is not part of the mention ("in Moscow.").
+                        cut = len(last) - len(variant) if variant == last.rstrip(".") else 0
+                        hit = (n, m, cut)
                         break
                 if hit:
                     break
         if hit:
-            n, m = hit
-            start, end = toks[i][0], toks[i + n - 1][1]
+            n, m, cut = hit
+            start, end = toks[i][0], toks[i + n - 1][1] - cut
             # A possessive's apostrophe may follow the token ("Netherlands'").
             if end < len(text) and text[end] in "'’":
                 end += 1

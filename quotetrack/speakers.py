@@ -15,7 +15,9 @@ from .records import Span, Speaker, stable_id
 
 _PERSON_PRONOUNS = frozenset("he she him her his i we".split())
 _RELATIVE = frozenset(["who", "whom", "whose"])
-_DETERMINERS = frozenset("the a an this that these those its his her their our".split())
+# Closed-class words that are capitalised only because they open a sentence.
+_DETERMINERS = frozenset("the a an this that these those its his her their our both all some many "
+                         "several most each every other another few no".split())
 _GROUP_PRONOUNS = frozenset(["they", "them"])
 _WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
 _POSSESSIVE = ("'s", "’s")
@@ -95,6 +97,9 @@ class SpeakerResolver:
                                        or match_title(lower, i + 1))) and not title_parts:
                     # the phrase is just the country (or its capital): the country speaks
                     return Speaker(stable_id("country", country), country, "country")
+                i += 1
+                continue
+            if lw in _DETERMINERS:
                 i += 1
                 continue
             if w[:1].isupper() and w.isalpha() or (w[:1].isupper() and "." in w and len(w) <= 3) \

@@ -58,6 +58,14 @@ def is_quote(word: str) -> bool:
     return word in _OPEN_Q or word in _CLOSE_Q or word in _STRAIGHT_Q or word in ("``", "''")
 
 
+def _stem(w: str) -> str:
+    """A crude suffix-stripped form, so unseen inflections share weights ("accuses" ~ "accused")."""
+    for suf in ("ing", "ed", "es", "s", "e"):
+        if len(w) > len(suf) + 2 and w.endswith(suf):
+            return w[:-len(suf)]
+    return w
+
+
 def _bucket(d: Optional[int]) -> str:
     if d is None:
         return "none"
@@ -151,7 +159,7 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
         w, shp, c = base[i]
         if i and sent[i] != sent[i - 1]:
             seen_colon = seen_that = False
-        f = ["b", "w=" + w, "s=" + shp, "x3=" + w[-3:], "q=" + str(int(inq[i])),
+        f = ["b", "w=" + w, "s=" + shp, "x3=" + w[-3:], "st=" + _stem(w), "q=" + str(int(inq[i])),
              "cl=" + _bucket(left_cue[i]), "cr=" + _bucket(right_cue[i]),
              "sq=" + str(int(sent_has_q[sent[i]])), "sc=" + str(int(sent_has_cue[sent[i]])),
              "si=" + str(min(sent[i] - first_sent, 2))]
@@ -183,6 +191,11 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
             else:
                 f.append("edge%+d" % d)
         f.append("wc=%s|%s" % (_bucket(left_cue[i]), _bucket(right_cue[i])))
+        f.append("qwc=%d|%s|%s" % (inq[i], _bucket(left_cue[i]), _bucket(right_cue[i])))
+        for d in (-3, 3):
+            j = i + d
+            if 0 <= j < n:
+                f.append("w%+d=%s" % (d, base[j][0]))
         f.append("qs=%d|%s" % (inq[i], shp))
         if i:
             f.append("bg=%s|%s" % (base[i - 1][0], w))

@@ -31,7 +31,7 @@ from ..annotate import AnnotatedArticle, Entity, Token
 from ..records import Article, ArticleStatus
 
 #: File extensions read as CoNLL-U.
-CONLLU_EXTENSIONS = (".conllu", ".conll")
+CONLLU_EXTENSIONS = (".conllu",)
 
 #: GUM entity types -> the OntoNotes-style NER types Stanza uses.
 GUM_ENTITY_TYPES = {"person": "PERSON", "organization": "ORG", "place": "GPE"}

@@ -55,7 +55,7 @@ TSV_EXTENSIONS = (".tsv", ".tab")
 #: Files picked up when a folder is given (named files and glob matches are read whatever
 #: their extension).
 FOLDER_EXTENSIONS = TEXT_EXTENSIONS + JSONL_EXTENSIONS + JSON_EXTENSIONS + CSV_EXTENSIONS \
-    + TSV_EXTENSIONS
+    + TSV_EXTENSIONS + (".conllu",)
 #: Optional record fields besides ``text``.
 RECORD_FIELDS = ("id", "title", "date", "source", "url")
 #: A first line longer than this is never a title.
@@ -682,6 +682,10 @@ def _read_path(path: str, base: str, *, max_bytes: int, stdin: Optional[IO],
         return _read_csv(path, base, max_bytes, ",")
     if ext in TSV_EXTENSIONS:
         return _read_csv(path, base, max_bytes, "\t")
+    if ext == ".conllu":  # already annotated (parsed elsewhere): AnnotatedArticle items
+        from .conllu import conllu_items
+
+        return ((item, "") for item in conllu_items(path, article_id=base, max_bytes=max_bytes))
     return _read_text(path, base, max_bytes, skip_title)
 
 

@@ -1,0 +1,129 @@
+"""The ``export`` and ``report`` commands: the graph and the report built from ``extract`` output.
+
+Registered on the main group in :mod:`quotetrack.cli` (``cli.add_command(export)``,
+``cli.add_command(report)``). Library errors become one clear line (exit 1); data goes to
+stdout, messages to stderr.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .exports import FORMATS as EXPORT_FORMATS
+from .graph import LEVELS
+from .report import FORMATS as REPORT_FORMATS
+from .report import SECTIONS
+
+
+def graph_options(f):
+    """OUTDIR... and --level, shared by ``export`` and ``report``."""
+    f = click.option("--level", type=click.Choice(LEVELS), default="actor", show_default=True,
+                     help="actor: people, bodies, countries and groups; affiliation: people "
+                          "and bodies rolled up into their country or body.")(f)
+    f = click.argument("outdirs", nargs=-1, required=True, metavar="OUTDIR...",
+                       type=click.Path(path_type=Path))(f)
+    return f
+
+
+def _network(outdirs, level: str):
+    from .graph import OutdirError, build, load
+
+    try:
+        corpus = load(list(outdirs))
+    except OutdirError as exc:
+        raise click.ClickException(str(exc))
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {exc.filename or 'input'}: {exc.strerror}")
+    for line in corpus.warnings:
+        click.echo(f"quotetrack: {line}", err=True)
+    if not corpus.attributions:
+        click.echo("quotetrack: no attributions in " + ", ".join(map(str, outdirs))
+                   + "; the graph is empty", err=True)
+    return build(corpus, level=level)
+
+
+@click.command("export")
+@graph_options
+@click.option("-f", "--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="gexf",
+              show_default=True,
+              help="gexf: dynamic graph for Gephi (timeline from article dates); graphml; "
+                   "gephi-csv: nodes.csv + edges.csv for Gephi's spreadsheet import; "
+                   "csv: tidy tables for pandas (actors, edges, answers, statements).")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path),
+              help="The file to write (gexf, graphml) or the folder (gephi-csv, csv).")
+def export(outdirs, level, fmt, output):
+    """Export the graph of who accuses and who answers whom.
+
+    OUTDIR... are folders written by `quotetrack extract -o OUTDIR`; give several to
+    combine batches (an attribution seen twice counts once). Nodes are actors merged
+    across articles; edges go from speaker to target, one per act, weighted by the number
+    of statements; `answers` edges link a denial or rejection to the accusation it answers.
+
+    Example:
+
+        quotetrack export out/ -o story.gexf
+
+        quotetrack export out/batch1 out/batch2 --format csv -o tables/
+
+        quotetrack export out/ --format gephi-csv -o gephi/ --level affiliation
+    """
+    from .exports import write
+
+    kind = EXPORT_FORMATS[fmt]
+    if kind == "file" and output.is_dir():
+        raise click.ClickException(f"{output} is a folder; give a file name, e.g. "
+                                   f"{output / ('graph.' + fmt)}")
+    if kind == "folder" and output.exists() and not output.is_dir():
+        raise click.ClickException(f"{output} is a file; --format {fmt} writes several files "
+                                   "into a folder")
+    net = _network(outdirs, level)
+    try:
+        if kind == "file":
+            output.parent.mkdir(parents=True, exist_ok=True)
+        paths = write(net, fmt, output)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {exc.filename or output}: {exc.strerror}")
+    g = net.graph
+    click.echo(f"quotetrack: {g.number_of_nodes()} actors, {g.number_of_edges()} edges "
+               f"({level} level) -> " + ", ".join(str(p) for p in paths), err=True)
+
+
+@click.command("report")
+@graph_options
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
+              show_default=True, help="text for the terminal, markdown, csv or json.")
+@click.option("--actor", metavar="NAME",
+              help="One actor's statements over time (and those aimed at it); any name form "
+                   "it was seen under, e.g. a surname or a capital.")
+@click.option("--section", "sections", multiple=True, type=click.Choice(list(SECTIONS)),
+              help="Only these sections (repeatable). Default: speakers, accusations, answers; "
+                   "with --actor: actor. With --format csv give one for a plain table.")
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
+              help="How many speakers to list.")
+def report(outdirs, level, fmt, actor, sections, top):
+    """Report who said what against whom: speakers, accusations and answers.
+
+    OUTDIR... are folders written by `quotetrack extract -o OUTDIR`. Prints the most
+    active speakers by act, a who-accuses-whom table and accusation -> answer threads with
+    dates and short quotes; --actor NAME prints one actor's statements over time.
+
+    Example:
+
+        quotetrack report out/
+
+        quotetrack report out/ --actor Pashinyan --format markdown
+
+        quotetrack report out/ --section answers --format csv > answers.csv
+    """
+    from . import report as rep
+
+    net = _network(outdirs, level)
+    try:
+        tables = rep.build_report(net, actor=actor, top=top, sections=list(sections) or None)
+        text = rep.render(tables, fmt, network=net, actor=actor)
+    except rep.ReportError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(text, nl=False)
+    if fmt == "text":
+        click.echo(f"quotetrack: {rep.summary(net)}", err=True)

@@ -1,0 +1,240 @@
+"""quotetrack.actors: speakers and targets resolved to actors across articles."""
+import itertools
+
+import pytest
+
+from quotetrack.actors import actor_id, parse_mention, parse_targets, resolve
+from quotetrack.records import Attribution, Span, Speaker, stable_id
+
+_at = itertools.count(0, 1000)
+
+
+def attr(article, act, speaker=None, kind="person", target=None, *, title=None, aff=None,
+         date=None, source=None, content="something"):
+    """One made-up attribution; offsets are unique per call, texts need no article."""
+    at = next(_at)
+    sp = Speaker(stable_id(speaker, kind), speaker, kind, title, aff) if speaker else None
+    src_text = source or speaker
+    src = Span(src_text, at, at + len(src_text)) if src_text else None
+    cue = Span(act, at + 100, at + 100 + len(act))
+    ct = Span(content, at + 120, at + 120 + len(content))
+    tg = Span(target, at + 300, at + 300 + len(target)) if target else None
+    return Attribution(Attribution.make_id(article, cue, ct), article, "indirect", act, src,
+                       cue, ct, tg, sp, date)
+
+
+def by_label(res):
+    return {a.label: a for a in res.actors.values() if a.mentions}
+
+
+def test_aliases_of_one_person_merge_across_articles_with_reasons():
+    attrs = [
+        attr("a1", "declare", "Nikol Pashinyan", title="Prime Minister", aff="Armenia",
+             date="2023-09-22"),
+        attr("a2", "say", "Pashinyan", date="2023-09-23"),
+        attr("a3", "say", "Mr Pashinyan", date="2023-09-24"),
+        attr("a4", "say", "Armenia's Prime Minister", date="2023-09-25"),
+        attr("a5", "criticize", "Ilham Aliyev", target="Armenia's Prime Minister",
+             title="President", aff="Azerbaijan", date="2023-09-25"),
+    ]
+    res = resolve(attrs)
+    actors = by_label(res)
+    p = actors["Nikol Pashinyan"]
+    assert {res.speaker(a.id) for a in attrs[:4]} == {p.id}
+    assert res.target(attrs[4].id) == p.id
+    assert p.kind == "person" and p.affiliation == "Armenia"
+    assert p.statements == 4 and p.mentions == 5
+    assert p.first_date == "2023-09-22" and p.last_date == "2023-09-25"
+    assert p.titles == {"Prime Minister": ["2023-09-22", "2023-09-25"]}
+    assert p.titles_text() == "Prime Minister [2023-09-22..2023-09-25]"
+    aliases = p.aliases_text()
+    assert "Pashinyan (surname of Nikol Pashinyan" in aliases
+    assert "Mr Pashinyan (surname of Nikol Pashinyan" in aliases
+    assert ("Armenia's Prime Minister (title of Nikol Pashinyan (Prime Minister, Armenia))"
+            in aliases)
+    assert p.id == actor_id("person", "nikol pashinyan")  # content-derived, stable
+
+
+def test_two_full_names_with_one_surname_never_merge_and_a_bare_surname_stays_apart():
+    attrs = [
+        attr("a1", "say", "Bill Clinton", aff="United States"),
+        attr("a2", "say", "Hillary Clinton", aff="United States"),
+        attr("a3", "criticize", "Donald Trump", target="Clinton"),
+        attr("a4", "say", "Clinton"),
+    ]
+    res = resolve(attrs)
+    actors = by_label(res)
+    assert actors["Bill Clinton"].id != actors["Hillary Clinton"].id
+    bare = actors["Clinton"]
+    assert bare.ambiguous and bare.kind == "person"
+    assert bare.candidates == ("Bill Clinton", "Hillary Clinton")
+    assert res.target(attrs[2].id) == bare.id and res.speaker(attrs[3].id) == bare.id
+    assert "ambiguous: Bill Clinton or Hillary Clinton" in bare.aliases_text()
+    # Nobody's statements were merged into somebody else's.
+    assert actors["Bill Clinton"].statements == actors["Hillary Clinton"].statements == 1
+
+
+def test_bare_surname_resolved_by_same_article_title_or_affiliation_evidence():
+    attrs = [
+        attr("a1", "say", "Ingrid Halvorsen", title="Fisheries Minister", aff="Norway"),
+        attr("a2", "warn", "Per Halvorsen", target="Iceland", aff="Norway"),
+        # Same article names Per in full: the bare surname is Per.
+        attr("a2", "say", "Halvorsen"),
+        # The title only Ingrid holds.
+        attr("a3", "reject", "Halvorsen", title="Fisheries Minister"),
+        # Another country: somebody else entirely.
+        attr("a4", "say", "Halvorsen", aff="Denmark"),
+        # No evidence at all: ambiguous.
+        attr("a5", "say", "Halvorsen"),
+    ]
+    res = resolve(attrs)
+    actors = by_label(res)
+    ingrid, per = actors["Ingrid Halvorsen"], actors["Per Halvorsen"]
+    assert res.speaker(attrs[2].id) == per.id
+    assert res.speaker(attrs[3].id) == ingrid.id
+    assert "same title Fisheries Minister" in ingrid.aliases["Halvorsen"]
+    assert "named in the same article" in per.aliases["Halvorsen"]
+    dane = res.actors[res.speaker(attrs[4].id)]
+    assert dane.id not in (ingrid.id, per.id) and not dane.ambiguous
+    assert dane.affiliation == "Denmark"
+    vague = res.actors[res.speaker(attrs[5].id)]
+    assert vague.ambiguous and vague.id not in (ingrid.id, per.id, dane.id)
+
+
+def test_title_without_name_needs_a_unique_holder():
+    attrs = [
+        attr("a1", "say", "Anna Berg", title="Prime Minister", aff="Sweden", date="2024-01-01"),
+        attr("a2", "say", "Lars Berg", title="Prime Minister", aff="Sweden", date="2024-06-01"),
+        attr("a3", "say", "Sweden's Prime Minister", date="2024-01-01"),  # only Anna then
+        attr("a4", "say", "Sweden's Prime Minister", date="2024-03-01"),  # neither on that day
+        attr("a5", "say", "Finland's Prime Minister", date="2024-03-01"),  # nobody known
+    ]
+    res = resolve(attrs)
+    actors = by_label(res)
+    assert res.speaker(attrs[2].id) == actors["Anna Berg"].id
+    unknown = res.actors[res.speaker(attrs[3].id)]
+    assert unknown.ambiguous and unknown.candidates == ("Anna Berg", "Lars Berg")
+    nobody = res.actors[res.speaker(attrs[4].id)]
+    assert not nobody.ambiguous and nobody.label == "Prime Minister of Finland"
+    assert nobody.affiliation == "Finland"
+
+
+def test_metonyms_and_country_speakers_are_one_country_actor():
+    attrs = [
+        attr("a1", "deny", "Azerbaijan", kind="country", content="allegations of breaching"),
+        attr("a1", "accuse", "the breakaway authorities", kind="group", target="Baku"),
+        attr("a2", "say", "the Kremlin", kind="organization"),
+        attr("a2", "urge", "Russia", kind="country", target="Yerevan"),
+    ]
+    res = resolve(attrs)
+    actors = by_label(res)
+    az = actors["Azerbaijan"]
+    assert az.kind == "country" and res.target(attrs[1].id) == az.id
+    assert "Baku (capital of Azerbaijan)" in az.aliases_text()
+    ru = actors["Russia"]
+    assert res.speaker(attrs[2].id) == res.speaker(attrs[3].id) == ru.id
+    assert "Kremlin (seat of government of Russia)" in ru.aliases_text()
+    assert res.actors[res.target(attrs[3].id)].label == "Armenia"
+    group = res.actors[res.speaker(attrs[1].id)]
+    assert group.kind == "group" and group.label == "breakaway authorities"
+
+
+def test_bodies_merge_by_affiliation_and_head_words():
+    attrs = [
+        attr("a1", "report", "Russia's defense ministry", kind="organization"),
+        attr("a2", "accuse", "the Russian Defence Ministry", kind="organization",
+             target="Armenia"),
+        attr("a3", "criticize", "Ilham Aliyev", target="the Russian defence ministry"),
+        attr("a4", "deny", "Norway's foreign ministry", kind="organization"),
+        attr("a4", "say", "the ministry", kind="organization"),
+        attr("a5", "say", "the ministry", kind="organization"),  # no ministry named there
+    ]
+    res = resolve(attrs)
+    mod = res.actors[res.speaker(attrs[0].id)]
+    assert res.speaker(attrs[1].id) == res.target(attrs[2].id) == mod.id
+    assert mod.kind == "organization" and mod.affiliation == "Russia"
+    nfm = res.actors[res.speaker(attrs[3].id)]
+    assert res.speaker(attrs[4].id) == nfm.id
+    assert "same article as Norway's foreign ministry" in nfm.aliases_text()
+    assert res.speaker(attrs[5].id) != nfm.id
+
+
+def test_rollup_to_affiliation():
+    attrs = [
+        attr("a1", "accuse", "Jeyhun Bayramov", target="Armenia", aff="Azerbaijan"),
+        attr("a1", "report", "Russia's defense ministry", kind="organization"),
+        attr("a1", "say", "separatists", kind="group"),
+        attr("a1", "say", "Antonio Guterres", aff="UN", title="Secretary-General"),
+    ]
+    res = resolve(attrs)
+    az = res.rollup(res.speaker(attrs[0].id))
+    assert res.actors[az].label == "Azerbaijan" and res.actors[az].kind == "country"
+    assert res.actors[res.rollup(res.speaker(attrs[1].id))].label == "Russia"
+    assert res.rollup(res.speaker(attrs[2].id)) == res.speaker(attrs[2].id)  # groups stay
+    un = res.actors[res.rollup(res.speaker(attrs[3].id))]
+    assert un.label == "UN" and un.kind == "organization"
+
+
+def test_ids_are_stable_across_runs():
+    attrs = [attr("a1", "accuse", "Jeyhun Bayramov", target="Armenia", aff="Azerbaijan"),
+             attr("a2", "say", "Bayramov")]
+    one, two = resolve(attrs), resolve(list(attrs))
+    assert sorted(one.actors) == sorted(two.actors)
+    assert one.speaker(attrs[1].id) == two.speaker(attrs[1].id) == one.speaker(attrs[0].id)
+
+
+@pytest.mark.parametrize("text, kw, shape, key, aff", [
+    ("Foreign Minister Ararat Mirzoyan", {"role": "target", "act": "accuse"}, "full",
+     "ararat mirzoyan", None),
+    ("President Ilham Aliyev of Azerbaijan", {"role": "target", "act": "praise"}, "full",
+     "ilham aliyev", "Azerbaijan"),
+    ("His Azerbaijani counterpart, Jeyhun Bayramov", {}, "full", "jeyhun bayramov",
+     "Azerbaijan"),
+    ("Armenia's Prime Minister", {"role": "target", "act": "urge"}, "title", "prime minister",
+     "Armenia"),
+    ("Mr Pashinyan", {"kind": "person"}, "surname", "pashinyan", None),
+    ("Baku", {"role": "target"}, "country", "Azerbaijan", "Azerbaijan"),
+    ("Azerbaijan's", {"role": "target"}, "country", "Azerbaijan", "Azerbaijan"),
+    ("Baku's claims", {"role": "target", "act": "reject"}, "country", "Azerbaijan",
+     "Azerbaijan"),
+    ("the criticism from Reykjavik", {"role": "target", "act": "reject"}, "country", "Iceland",
+     "Iceland"),
+    ("the breakaway authorities", {"role": "target", "act": "accuse"}, "group",
+     "breakaway authorities", None),
+    ("Armenian separatists", {"role": "target", "act": "accuse"}, "group", "separatists",
+     "Armenia"),
+    ("the separatists' accusations", {"role": "target", "act": "reject"}, "group",
+     "separatists", None),
+    ("Azerbaijan's presidency", {}, "organization", "presidency", "Azerbaijan"),
+    ("the Russian Defence Ministry", {"role": "target", "act": "criticize"}, "organization",
+     "defense ministry", "Russia"),
+    ("the Ministry of Defence", {"role": "target", "act": "criticize"}, "organization",
+     "ministry of defense", None),
+    ("the UN Security Council", {"role": "target", "act": "urge"}, "organization",
+     "un security council", None),
+    ("NATO", {"role": "target", "act": "accuse"}, "organization", "nato", None),
+    ("the foreign minister", {"role": "target", "act": "criticize"}, "title",
+     "foreign minister", None),
+])
+def test_parse_mention(text, kw, shape, key, aff):
+    form = parse_mention(text, **kw)
+    assert (form.shape, form.key, form.affiliation) == (shape, key, aff)
+
+
+@pytest.mark.parametrize("text, kw", [
+    ("the allegations", {"role": "target", "act": "deny"}),
+    ("the accusations", {"role": "target", "act": "reject"}),
+    ("he", {"kind": "person"}),
+    ("", {}),
+])
+def test_parse_mention_no_actor(text, kw):
+    assert parse_mention(text, **kw) is None
+
+
+def test_coordinated_targets_are_several_actors():
+    assert [f.key for f in parse_targets("Oslo and Reykjavik", act="urge")] == ["Norway",
+                                                                                "Iceland"]
+    assert [f.key for f in parse_targets("Armenia, Azerbaijan and Russia", act="urge")] == [
+        "Armenia", "Azerbaijan", "Russia"]
+    # Not a list of actors: one group.
+    assert len(parse_targets("farmers and fishermen", act="praise")) == 1

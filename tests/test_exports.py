@@ -1,0 +1,191 @@
+"""quotetrack.exports: every format written, read back, and checked edge by edge."""
+import itertools
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from quotetrack import exports
+from quotetrack.exports.gephi_csv import interval
+from quotetrack.exports.gexf import clean_value
+from quotetrack.graph import Corpus, build, load
+from quotetrack.records import Attribution, Span, Speaker, stable_id
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GEXF_NS = {"g": "http://www.gexf.net/1.2draft"}
+
+# (source, act, target, weight) of the fixture's actor graph; see tests/test_graph.py.
+EXPECTED = {
+    ("Elena Fuentes", "accuse", "Peru", 1), ("coastal fishermen", "accuse", "Peru", 1),
+    ("Peru", "answers", "coastal fishermen", 1), ("Tomas Rivas", "reject", "Elena Fuentes", 1),
+    ("Tomas Rivas", "answers", "Elena Fuentes", 1),
+    ("Tomas Rivas", "criticize", "Chilean military", 1), ("Tomas Rivas", "urge", "Chile", 1),
+    ("Ana Rivas", "praise", "Elena Fuentes", 1), ("Russia", "urge", "Chile", 1),
+    ("Russia", "urge", "Peru", 1), ("Elena Fuentes", "criticize", "Rivas", 1),
+    ("Russia's defence ministry", "accuse", "Peru", 1),
+    ("Peru's foreign ministry", "respond", "Russia", 1),
+    ("Peru's foreign ministry", "answers", "Russia's defence ministry", 1),
+    ("Tomas Rivas", "answers", "Russia's defence ministry", 1),
+}
+
+_at = itertools.count(0, 1000)
+
+
+def attr(article, act, speaker, kind="person", target=None, *, content="x", date=None):
+    at = next(_at)
+    sp = Speaker(stable_id(speaker, kind), speaker, kind, None, None)
+    cue = Span(act, at + 100, at + 100 + len(act))
+    ct = Span(content, at + 120, at + 120 + len(content))
+    tg = Span(target, at + 300, at + 300 + len(target)) if target else None
+    return Attribution(Attribution.make_id(article, cue, ct), article, "indirect", act,
+                       Span(speaker, at, at + len(speaker)), cue, ct, tg, sp, date)
+
+
+@pytest.fixture(scope="module")
+def net():
+    return build(load([FIXTURES / "outdir_a", FIXTURES / "outdir_b"]))
+
+
+def labelled(g):
+    return {(g.nodes[u]["label"], d["act"], g.nodes[v]["label"], int(d["weight"]))
+            for u, v, d in g.edges(data=True)}
+
+
+def test_gexf_reads_back_edge_by_edge_and_is_dynamic(net, tmp_path):
+    path = tmp_path / "story.gexf"
+    assert exports.write(net, "gexf", path) == [path]
+    g = nx.read_gexf(path)
+    assert isinstance(g, nx.MultiDiGraph)
+    assert labelled(g) == EXPECTED
+    assert set(g.nodes) == set(net.graph.nodes)  # ids are the actor ids, as strings
+    for u, v, k, d in g.edges(keys=True, data=True):
+        src = net.graph.edges[u, v, k]
+        assert d["spells"] == [(x, x) for x in src["dates"].split(";")]
+        assert d["first_date"] == src["first_date"] and d["articles"] == src["articles"]
+        assert "networkx_key" not in d and "type" not in d
+    fuentes = next(d for _, d in g.nodes(data=True) if d["label"] == "Elena Fuentes")
+    assert fuentes["spells"] == [("2024-05-01", "2024-05-08")]
+    assert fuentes["statements"] == 3 and fuentes["kind"] == "person"
+    assert fuentes["ambiguous"] is False
+    root = ET.parse(path).getroot()
+    gr = root.find("g:graph", GEXF_NS)
+    assert gr.get("mode") == "dynamic" and gr.get("timeformat") == "date"
+    kinds = {e.get("kind") for e in root.iter("{http://www.gexf.net/1.2draft}edge")}
+    assert kinds == {act for _, act, _, _ in EXPECTED}  # Gephi keeps parallel acts apart
+    titles = {a.get("title") for a in root.iter("{http://www.gexf.net/1.2draft}attribute")}
+    assert "type" not in titles and "networkx_key" not in titles and "dates" not in titles
+
+
+def test_graphml_reads_back_edge_by_edge(net, tmp_path):
+    path = tmp_path / "story.graphml"
+    exports.write(net, "graphml", path)
+    g = nx.read_graphml(path)
+    assert labelled(g) == EXPECTED
+    for u, v, k, d in g.edges(keys=True, data=True):
+        assert d["dates"] == net.graph.edges[u, v, k]["dates"]
+    rivas = next(d for _, d in g.nodes(data=True) if d["label"] == "Rivas")
+    assert rivas["ambiguous"] is True and rivas["candidates"] == "Ana Rivas; Tomas Rivas"
+
+
+def test_gephi_csv_tables(net, tmp_path):
+    nodes_path, edges_path = exports.write(net, "gephi-csv", tmp_path / "gephi")
+    nodes = pd.read_csv(nodes_path, keep_default_na=False)
+    edges = pd.read_csv(edges_path, keep_default_na=False)
+    assert list(nodes.columns[:2]) == ["Id", "Label"]
+    assert {"Source", "Target", "Type", "Weight", "Label", "Kind", "Interval"} <= set(edges)
+    assert set(edges["Type"]) == {"Directed"}
+    assert edges["Weight"].dtype.kind == "i"
+    label = dict(zip(nodes["Id"], nodes["Label"]))
+    got = {(label[r.Source], r.Kind, label[r.Target], r.Weight) for r in edges.itertuples()}
+    assert got == EXPECTED
+    fuentes = nodes[nodes["Label"] == "Elena Fuentes"].iloc[0]
+    assert fuentes["Interval"] == "<[2024-05-01, 2024-05-08]>"
+    answers = edges[(edges["Kind"] == "answers") & (edges["Weight"] == 1)]
+    assert all(i.startswith("<[") and i.endswith("]>") for i in answers["Interval"])
+
+
+def test_tidy_tables_join_and_keep_text_exact(net, tmp_path):
+    paths = exports.write(net, "csv", tmp_path / "tables")
+    assert sorted(p.name for p in paths) == ["actors.csv", "answers.csv", "edges.csv",
+                                             "statements.csv"]
+    t = {p.stem: pd.read_csv(p, keep_default_na=False) for p in paths}
+    edges = t["edges"].merge(t["actors"][["id", "label"]], left_on="source", right_on="id",
+                             suffixes=("", "_s"))
+    assert (edges["label"] == edges["source_label"]).all()
+    got = {(r.source_label, r.act, r.target_label, r.weight) for r in t["edges"].itertuples()}
+    assert got == EXPECTED
+    a = t["answers"]
+    assert len(a) == 4
+    row = a[a["answerer"] == "Peru"].iloc[0]
+    assert (row["accuser"], row["accusation_date"], row["answer_date"]) == (
+        "coastal fishermen", "2024-05-01", "2024-05-01")
+    assert bool(row["same_article"]) is True
+    assert set(a["answer_id"]) <= set(t["statements"]["id"])
+    s = t["statements"]
+    assert len(s) == 16
+    # Tidy tables keep the words exactly, formula-like or not.
+    assert "calling the claim \u201c=baseless\u201d" in set(s["content_text"])
+    urge = s[(s["act"] == "urge") & (s["speaker"] == "Russia")].iloc[0]
+    assert urge["targets"] == "Chile;Peru"
+
+
+def test_spreadsheet_csv_neutralises_formulas_but_tidy_csv_does_not(tmp_path):
+    c = Corpus.of([attr("a1", "accuse", "=SUM(A1:A9) group", kind="group",
+                        target="-2+3 group", date="2024-01-01"),
+                   attr("a1", "praise", "@everyone", kind="group", target="+plus group",
+                        date="2024-01-01")])
+    n = build(c)
+    nodes_path, edges_path = exports.write(n, "gephi-csv", tmp_path / "g")
+    labels = set(pd.read_csv(nodes_path, keep_default_na=False)["Label"])
+    assert all(x.startswith("'") for x in labels), labels
+    assert "'=SUM(A1:A9) group" in labels and "'-2+3 group" in labels
+    raw = set(pd.read_csv(exports.write(n, "csv", tmp_path / "t")[0],
+                          keep_default_na=False)["label"])
+    assert "=SUM(A1:A9) group" in raw and "@everyone" in raw
+
+
+def test_xml_exports_escape_markup_and_drop_control_characters(tmp_path):
+    c = Corpus.of([attr("a1", "accuse", "Bad\x07 <Group> & \"Co\" Ltd", kind="group",
+                        target="Norway\x00", content="\x1b[31m<b>loud</b>", date="2024-01-01")])
+    n = build(c)
+    for fmt, read in (("gexf", nx.read_gexf), ("graphml", nx.read_graphml)):
+        path = tmp_path / f"g.{fmt}"
+        exports.write(n, fmt, path)
+        raw = path.read_bytes()
+        assert b"\x07" not in raw and b"\x00" not in raw and b"\x1b" not in raw
+        g = read(path)
+        labels = {d["label"] for _, d in g.nodes(data=True)}
+        assert "Bad <Group> & \"Co\" Ltd" in labels and "Norway" in labels
+
+
+def test_exports_of_an_empty_graph(tmp_path):
+    n = build(Corpus.of([]))
+    for fmt in exports.FORMATS:
+        for p in exports.write(n, fmt, tmp_path / f"empty-{fmt}"):
+            assert p.exists()
+    assert nx.read_gexf(tmp_path / "empty-gexf").number_of_nodes() == 0
+
+
+def test_writes_are_atomic_and_leave_no_temporary_files(net, tmp_path):
+    path = tmp_path / "g.gexf"
+    path.write_text("previous run")
+    exports.write(net, "gexf", path)
+    assert nx.read_gexf(path).number_of_edges() == len(EXPECTED)
+    assert os.listdir(tmp_path) == ["g.gexf"]
+    with pytest.raises(ValueError):
+        exports.write(net, "pdf", tmp_path / "g.pdf")
+
+
+def test_clean_value_and_interval():
+    import datetime
+    import numpy as np
+
+    assert clean_value(None) == "" and clean_value(np.int64(3)) == 3
+    assert type(clean_value(np.int64(3))) is int and type(clean_value(np.float32(1.5))) is float
+    assert clean_value(datetime.date(2024, 1, 2)) == "2024-01-02"
+    assert clean_value(["a", "b"]) == "a;b" and clean_value(True) is True
+    assert interval([("2024-01-01", "2024-01-02")]) == "<[2024-01-01, 2024-01-02]>"
+    assert interval([]) == ""

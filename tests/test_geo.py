@@ -1,0 +1,90 @@
+"""quotetrack.geo: countries, demonyms, capitals and seats of government from the data file."""
+import time
+from collections import defaultdict
+
+import pytest
+
+from quotetrack import geo
+
+
+def test_table_covers_the_un_members_and_the_disputed_sides():
+    names = [c.name for c in geo.countries()]
+    assert len(names) == len(set(names)), "a country is listed twice"
+    assert len(names) >= 195
+    for name in ("Armenia", "Azerbaijan", "Russia", "United States", "United Kingdom", "France",
+                 "China", "India", "Brazil", "South Africa", "Holy See", "Palestine", "Taiwan",
+                 "Kosovo", "Nagorno-Karabakh", "Tuvalu", "Eswatini", "Timor-Leste",
+                 "Côte d'Ivoire"):
+        assert name in names
+    iso = [c.iso2 for c in geo.countries() if c.iso2]
+    assert len(iso) == len(set(iso)), "an ISO code is listed twice"
+
+
+def test_every_form_maps_back_to_its_country_unless_it_is_ambiguous():
+    owners = defaultdict(set)
+    for c in geo.countries():
+        for form in (c.name,) + c.aliases + c.demonyms + c.capitals + c.seats:
+            owners[form[4:] if form.startswith(("the ", "The ")) else form].add(c.name)
+    clashes = {f for f, cs in owners.items() if len(cs) > 1}
+    # Only forms that really are shared; anything else here is a typo in the data file.
+    assert clashes == {"Congolese"}
+    for form, cs in owners.items():
+        expected = None if form in clashes else next(iter(cs))
+        assert geo.country_of(form) == expected, form
+
+
+@pytest.mark.parametrize("text, country", [
+    ("Azerbaijan", "Azerbaijan"), ("Baku", "Azerbaijan"), ("Yerevan", "Armenia"),
+    ("Moscow", "Russia"), ("the Kremlin", "Russia"), ("The Kremlin", "Russia"),
+    ("Armenian", "Armenia"), ("Armenians", "Armenia"), ("Azerbaijani", "Azerbaijan"),
+    ("Azeri", "Azerbaijan"), ("Azerbaijanis", "Azerbaijan"),
+    ("Russia's", "Russia"), ("Russia’s", "Russia"), ("Azerbaijan’s", "Azerbaijan"),
+    ("the Netherlands'", "Netherlands"), ("Russia.", "Russia"),
+    ("the White House", "United States"), ("Washington", "United States"),
+    ("U.S.", "United States"), ("US", "United States"), ("America", "United States"),
+    ("Americans", "United States"),
+    ("Downing Street", "United Kingdom"), ("London", "United Kingdom"),
+    ("Britain", "United Kingdom"), ("UK", "United Kingdom"), ("British", "United Kingdom"),
+    ("Artsakh", "Nagorno-Karabakh"), ("Stepanakert", "Nagorno-Karabakh"),
+    ("Kyiv", "Ukraine"), ("Kiev", "Ukraine"), ("Swiss", "Switzerland"), ("RUSSIA", "Russia"),
+    ("Reykjavik", "Iceland"), ("Icelandic", "Iceland"), ("Oslo", "Norway"),
+])
+def test_country_of(text, country):
+    assert geo.country_of(text) == country
+
+
+@pytest.mark.parametrize("text", [
+    "us", "uk", "chad", "Congolese", "Korean", "Nikol Pashinyan", "", "the", "separatists",
+    "Armenia's Prime Minister",  # a phrase about a country is not the country
+])
+def test_not_a_country(text):
+    assert geo.country_of(text) is None
+
+
+def test_metonyms():
+    assert geo.is_metonym("Baku") and geo.is_metonym("the Kremlin")
+    assert geo.is_metonym("Downing Street") and geo.is_metonym("the White House")
+    assert not geo.is_metonym("Azerbaijan") and not geo.is_metonym("Armenian")
+    assert geo.lookup("Baku").how == "capital"
+    assert geo.lookup("the Kremlin").how == "seat"
+    assert geo.lookup("Armenians").how == "demonym"
+
+
+def test_find_inside_a_phrase():
+    text = "Armenia's Prime Minister met U.S. and Azerbaijani envoys in Baku, not in Moscow."
+    found = [(text[m.start:m.end], m.country, m.how) for m in geo.find(text)]
+    assert found == [("Armenia's", "Armenia", "name"), ("U.S.", "United States", "alias"),
+                     ("Azerbaijani", "Azerbaijan", "demonym"), ("Baku", "Azerbaijan", "capital"),
+                     ("Moscow", "Russia", "capital")]
+    # Longest match wins, and lower-case words are never countries.
+    assert [m.country for m in geo.find("the United States and us")] == ["United States"]
+    assert [m.country for m in geo.find("the Democratic Republic of the Congo")] == [
+        "Democratic Republic of the Congo"]
+
+
+def test_country_of_is_fast():
+    geo.country_of("warm up")
+    t0 = time.perf_counter()
+    for i in range(20000):
+        geo.country_of(f"Jeyhun Bayramov {i % 500}")
+    assert time.perf_counter() - t0 < 1.0  # tens of microseconds a call at worst

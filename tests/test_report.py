@@ -1,0 +1,116 @@
+"""quotetrack.report: the report's tables and how they render."""
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from quotetrack import report
+from quotetrack.graph import build, load
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="module")
+def net():
+    return build(load([FIXTURES / "outdir_a", FIXTURES / "outdir_b"]))
+
+
+def test_speakers_by_act(net):
+    df = report.speakers_by_act(net, top=3)
+    assert list(df["speaker"]) == ["Tomas Rivas", "Elena Fuentes", "Peru's foreign ministry"]
+    rivas = df.iloc[0]
+    assert (rivas["reject"], rivas["criticize"], rivas["urge"], rivas["deny"],
+            rivas["total"]) == (1, 1, 1, 1, 4)
+    assert rivas["affiliation"] == "Peru" and rivas["kind"] == "person"
+    # Acts in the lexicon's order, total last.
+    assert list(df.columns[:4]) == ["speaker", "kind", "affiliation", "say"]
+    assert df.columns[-1] == "total"
+
+
+def test_who_accuses_whom(net):
+    df = report.who_accuses_whom(net)
+    rows = {(r.accuser, r.accused, r.act, r.statements) for r in df.itertuples()}
+    assert rows == {("Elena Fuentes", "Peru", "accuse", 1),
+                    ("coastal fishermen", "Peru", "accuse", 1),
+                    ("Tomas Rivas", "Chilean military", "criticize", 1),
+                    ("Elena Fuentes", "Rivas", "criticize", 1),
+                    ("Russia's defence ministry", "Peru", "accuse", 1)}
+    assert list(df["first_date"]) == sorted(df["first_date"])
+
+
+def test_answer_threads_in_story_order_with_dates_and_quotes(net):
+    df = report.answer_threads(net)
+    assert list(zip(df["accuser"], df["answerer"], df["answer_act"])) == [
+        ("Elena Fuentes", "Tomas Rivas", "reject"),
+        ("coastal fishermen", "Peru", "deny"),
+        ("Russia's defence ministry", "Peru's foreign ministry", "respond"),
+        ("Russia's defence ministry", "Tomas Rivas", "deny")]
+    first = df.iloc[0]
+    assert (first["accusation_date"], first["answer_date"]) == ("2024-05-01", "2024-05-03")
+    assert first["accusation"] == "of violating the fishing agreement"
+    assert first["target"] == "Peru"
+
+
+def test_actor_statements_by_any_name_form(net):
+    df = report.actor_statements(net, "Fuentes")  # an alias
+    assert list(df["role"]) == ["said", "said", "target", "target", "said"]
+    assert list(df["date"]) == sorted(df["date"])
+    assert report.find_actor(net, "elena fuentes") == report.find_actor(net, "Fuentes")
+    assert net.graph.nodes[report.find_actor(net, "Lima")]["label"] == "Peru"
+    with pytest.raises(report.ReportError, match="no actor matches 'Nobody'"):
+        report.find_actor(net, "Nobody")
+
+
+def test_actor_at_affiliation_level_gathers_its_members():
+    net = build(load([FIXTURES / "outdir_a", FIXTURES / "outdir_b"]), level="affiliation")
+    df = report.actor_statements(net, "Peru")
+    said = df[df["role"] == "said"]
+    assert set(said["speaker"]) == {"Peru"}
+    assert len(said) == 7  # Peru, Rivas x4, the foreign ministry x2
+
+
+def test_render_formats(net):
+    tables = report.build_report(net)
+    assert list(tables) == ["speakers", "accusations", "answers"]
+    text = report.render(tables, "text", network=net)
+    assert "Who accuses whom\n================" in text and "Tomas Rivas" in text
+    md = report.render(tables, "markdown", network=net)
+    assert "## Accusations and their answers" in md and "| accuser | accused |" in md
+    data = json.loads(report.render(tables, "json"))
+    assert set(data) == set(tables) and data["speakers"][0]["total"] == 4
+    one = report.build_report(net, sections=["answers"])
+    df = pd.read_csv(io.StringIO(report.render(one, "csv")), keep_default_na=False)
+    assert len(df) == 4
+    # Spreadsheet-bound: a quote starting with "=" would be defused; none here starts so.
+    several = report.render(tables, "csv")
+    assert several.startswith("# speakers\n") and "\n# answers\n" in several
+
+
+def test_report_csv_defuses_formulas(net):
+    df = pd.DataFrame({"quote": ["=1+1", "fine", "-x"], "n": [1, 2, 3]})
+    out = report.render({"answers": df}, "csv")
+    assert out.splitlines() == ["quote,n", "'=1+1,1", "fine,2", "'-x,3"]
+
+
+def test_actor_section(net):
+    tables = report.build_report(net, actor="Tomas Rivas")
+    assert list(tables) == ["actor"]
+    text = report.render(tables, "text", network=net, actor="Tomas Rivas")
+    assert text.startswith("Statements by and about Tomas Rivas (person, Peru)")
+    with pytest.raises(report.ReportError, match="needs an actor"):
+        report.build_report(net, sections=["actor"])
+    with pytest.raises(report.ReportError, match="unknown section"):
+        report.build_report(net, sections=["gossip"])
+
+
+def test_short():
+    assert report.short("a  b\nc") == "a b c"
+    cut = report.short("x" * 100, 10)
+    assert len(cut) == 10 and cut.endswith("…")
+
+
+def test_summary(net):
+    assert report.summary(net) == ("5 articles, 16 statements, 12 actors, 15 edges "
+                                   "(4 answer edges, 4 answers)")
