@@ -329,7 +329,6 @@ class Actor:
         mentions: How many times it appears as speaker or target.
         first_date, last_date: ISO dates of its first and last appearance, "" when undated.
         articles: Article ids it appears in, in corpus order.
-        members: At affiliation level, the labels of the actors rolled into this one.
     """
 
     id: str
@@ -345,7 +344,6 @@ class Actor:
     first_date: str = ""
     last_date: str = ""
     articles: List[str] = field(default_factory=list)
-    members: Tuple[str, ...] = ()
 
     def titles_text(self) -> str:
         """Titles as one string: ``"Foreign Minister [2024-03-04..2024-03-07]; ..."``."""
@@ -370,8 +368,7 @@ class Actor:
                 "aliases": self.aliases_text(), "ambiguous": self.ambiguous,
                 "candidates": "; ".join(self.candidates), "statements": self.statements,
                 "mentions": self.mentions, "first_date": self.first_date,
-                "last_date": self.last_date, "articles": ";".join(self.articles),
-                "members": "; ".join(self.members)}
+                "last_date": self.last_date, "articles": ";".join(self.articles)}
 
 
 @dataclass
@@ -423,16 +420,6 @@ class Resolution:
         if country:
             return self._ensure("country", country, country).id
         return None
-
-    def find(self, name: str) -> List[Actor]:
-        """Actors whose label or an alias matches ``name`` (case-insensitive), exact matches first;
-        else those whose label contains it."""
-        key = _fold(_clean(name))
-        exact = [a for a in self.actors.values()
-                 if _fold(a.label) == key or any(_fold(_clean(f)) == key for f in a.aliases)]
-        if exact:
-            return exact
-        return [a for a in self.actors.values() if key and key in _fold(a.label)]
 
     def rollup(self, aid: str) -> str:
         """The actor ``aid`` rolls up to at affiliation level: a person or organization's country
@@ -640,13 +627,20 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
     """A title without a name joins the one person holding it (with that affiliation)."""
     titles = _people_titles(res, mentions)
     affs = _people_affiliations(res, mentions)
+    holders_of: Dict[str, List[str]] = defaultdict(list)
+    for p, ts in titles.items():
+        for t in ts:
+            holders_of[t].append(p)
+    in_article: Dict[str, Set[str]] = defaultdict(set)
+    for o in mentions:
+        if o.actor:
+            in_article[o.attr.article_id].add(o.actor)
     for m in mentions:
         f = m.form
         if f.shape != "title":
             continue
-        holders = [p for p, ts in titles.items() if f.key in ts]
-        same_article = {o.actor for o in mentions
-                        if o.attr.article_id == m.attr.article_id and o.actor in holders}
+        holders = holders_of.get(f.key, [])
+        same_article = in_article[m.attr.article_id].intersection(holders)
         if f.affiliation:
             cands = [p for p in holders if f.affiliation in affs.get(p, ())]
         else:

@@ -17,6 +17,7 @@ from typing import Iterable, Iterator, List, Optional, Tuple
 from .annotate import AnnotatedArticle
 from .lexicon import act_of
 from .records import Attribution, Span
+from .surface_rules import passive_agent
 from .tagger import TaggedSpan, default_tagger, is_quote
 
 log = logging.getLogger(__name__)
@@ -127,6 +128,11 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
             c_start = min(p.start for p in parts)
             c_end = max(p.end for p in parts)
             source = _nearest_source(cue, sources, parts, toks)
+            agent = None if source else passive_agent(doc, cue.start, cue.end)
+            if agent:
+                source = TaggedSpan("SRC", *agent)
+                if c_start < agent[0] < c_end:  # "as 'X' by Y": the agent is not what was said
+                    c_end = agent[0] - 1 if toks[agent[0] - 1].text.lower() == "by" else agent[0]
             yield Candidate(
                 cue=(toks[cue.start].start, toks[cue.end - 1].end),
                 content=(toks[c_start].start, toks[c_end - 1].end),
@@ -290,6 +296,14 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
         if content:
             content = extend_multiparagraph(text, content)
         source = trim(text, *cand.source, chars=_SPAN_TRIM) if cand.source else None
+        if source and content and source[0] >= cue[1] and text[cue[0]:cue[1]].lower().startswith("according"):
+            # "According to X, the crisis has ...": the source ends at the comma, the rest is said
+            comma = text.find(",", source[0], source[1])
+            if comma > source[0]:
+                rest = trim(text, comma + 1, source[1])
+                source = trim(text, source[0], comma)
+                if content[0] >= source[1] and rest[0] < content[0]:
+                    content = (rest[0], content[1])
         key = (cue, content)
         if key in seen or cue[0] >= cue[1]:
             continue

@@ -211,11 +211,11 @@ def find_answers(corpus: Corpus, res: Resolution) -> List[Answer]:
     country named). Of several such accusations the nearest wins: the same article first
     (closest in the text), else the latest earlier article.
     """
-    accusations = []
+    against: Dict[str, list] = defaultdict(list)  # accused actor -> (accusation, accuser)
     for a in corpus.attributions:
         if a.act in ACCUSING_ACTS and res.speaker(a.id):
             for t in res.targets(a.id):
-                accusations.append((a, res.speaker(a.id), t))
+                against[t].append((a, res.speaker(a.id), t))
     out: List[Answer] = []
     for r in corpus.attributions:
         if r.act not in ANSWERING_ACTS:
@@ -228,11 +228,11 @@ def find_answers(corpus: Corpus, res: Resolution) -> List[Answer]:
         named_countries = {res.country_of(t) for t in named} - {None}
         r_key = corpus.order_key(r.article_id)
         best = None
-        for acc, y, t in accusations:
+        # Aimed at X itself, or at the country X speaks for.
+        aimed = against.get(x, []) + (against.get(x_country, []) if x_country != x else [])
+        for acc, y, t in aimed:
             if y == x or acc.id == r.id:
                 continue
-            if t != x and t != x_country:
-                continue  # aimed at somebody else
             if named and y not in named and res.country_of(y) not in named_countries:
                 continue  # the answer names another accuser
             a_key = corpus.order_key(acc.article_id)

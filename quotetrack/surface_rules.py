@@ -127,6 +127,22 @@ def _finite_past_or_present(word: str) -> bool:
     return word.endswith("ed") or word in ("said", "told", "wrote", "found", "felt", "thought")
 
 
+_BE = frozenset("was were is are been being be".split())
+
+
+def passive_agent(doc: AnnotatedArticle, cue_start: int, cue_end: int) -> Optional[Tuple[int, int]]:
+    """Token range of X in a passive cue's "by X" ("was described as ... by X"), if any."""
+    toks = doc.tokens
+    words = [t.text.lower() for t in toks[cue_start:cue_end]]
+    if not any(w in _BE for w in words) and not (cue_start and toks[cue_start - 1].text.lower() in _BE):
+        return None
+    sent_end = doc.sentences[toks[cue_start].sent][1]
+    found = _passive(doc, cue_start + 1, cue_end, sent_end)
+    if not found:
+        return None
+    return doc.token_at(found[2][0]), doc.token_at(found[2][1] - 1) + 1
+
+
 def _passive(doc: AnnotatedArticle, cue_start: int, cue_end: int, sent_end: int):
     toks = doc.tokens
     j = cue_end
