@@ -42,6 +42,8 @@ _NOT_TITLES = frozenset({"counterpart"})
 # Function words that precede names in appositions ("His Azerbaijani counterpart, Jeyhun ...").
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "of", "and",
                              "for", "to", "in", "on", "at", "by", "from", "with", "both"})
+# Pronouns: a speaker named only so is nobody in particular.
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"})
 # British and American spellings of head words, so "Defence Ministry" = "defense ministry".
 _SPELLING = {"defence": "defense", "organisation": "organization", "programme": "program"}
 # Acts whose target may be the thing answered ("denied the allegations") rather than an actor.
@@ -119,6 +121,13 @@ def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
                 hit = n
                 break
         if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
+            if rest and len(rest) <= 2 and not title and not honor \
+                    and all(w[:1].isupper() for w in rest) \
+                    and any(w[:1].isupper() for w in words[i + hit:]):
+                # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed": the
+                # capitalised words before a title that a name follows are its portfolio.
+                title.extend(rest)
+                rest = []
             title.extend(words[i:i + hit])
             i += hit
         elif lower[i] in _NOT_TITLES:
@@ -184,6 +193,7 @@ def _name_span(words: List[str]) -> List[str]:
     return words[caps[0]:caps[-1] + 1] if caps else []
 
 
+@lru_cache(maxsize=65536)  # the same names recur across a corpus; Forms are immutable
 def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str] = None,
                   affiliation: Optional[str] = None, act: Optional[str] = None,
                   role: str = "speaker") -> Optional[Form]:
@@ -256,7 +266,10 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         after = rest_words[rest_words.index(names[-1]) + 1:]
         if any(w.lower() not in _FUNCTION_WORDS for w in after):
             names, title_words, honor = [], [], []
-    title_shown = (title or " ".join(title_words)).strip() or None
+    parsed = " ".join(title_words)
+    # The title as written wins when it says more ("Fisheries Minister" over "Minister").
+    title_shown = (parsed if parsed and (not title or _fold(title) in _fold(parsed))
+                   else title or parsed).strip() or None
     if title_shown and _fold(title_shown) in _NOT_TITLES:
         title_shown = None
     if kind == "person" or names or title_words or honor:
@@ -268,8 +281,8 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
                         how="honorific" if honor else "")
         if title_shown:
             return Form("title", _title_key(title_shown), shown, aff, title_shown)
-        if kind == "person":
-            return None  # a pronoun or an empty name: nothing to link
+        if kind == "person" and (len(words) == 1 and low[0] in _PRONOUNS or not words):
+            return None  # a pronoun the extractor could not resolve: nothing to link
     if role == "target" and act in _REPLY_ACTS:
         return None  # "denied the allegations": the thing denied, not an actor
     return Form("group", " ".join(low), shown, aff)
@@ -279,16 +292,23 @@ _FROM = re.compile(r"\b(?:from|of|by)\s+(\S.*)$")
 _CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
 
 
-def parse_targets(text: str, *, act: Optional[str] = None) -> List[Form]:
+@lru_cache(maxsize=65536)
+def parse_targets(text: str, *, act: Optional[str] = None) -> Tuple[Form, ...]:
     """Read a target span: one :class:`Form`, or one per conjunct when it names several
     countries or people ("Oslo and Reykjavik", "Armenia and Azerbaijan"); [] for no actor."""
     parts = [p for p in _CONJUNCTION.split(text) if p.strip()]
     if len(parts) > 1:
         forms = [parse_mention(p, act=act, role="target") for p in parts]
         if all(f is not None and f.shape in ("country", "full") for f in forms):
-            return forms  # type: ignore[return-value]
+            return tuple(forms)  # type: ignore[arg-type]
     form = parse_mention(text, act=act, role="target")
-    return [form] if form is not None else []
+    return (form,) if form is not None else ()
+
+
+@lru_cache(maxsize=65536)
+def _first_country(text: str) -> Optional[str]:
+    found = geo.find(text)
+    return found[0].country if found else None
 
 
 def _possessor(text: str) -> Optional[str]:
@@ -395,6 +415,7 @@ class Resolution:
         self._speaker: Dict[str, str] = {}
         self._target: Dict[str, List[str]] = {}
         self._rolled: Dict[str, str] = {}
+        self._country: Dict[str, Optional[str]] = {}
 
     def speaker(self, attribution_id: str) -> Optional[str]:
         """Actor id of the attribution's speaker, or None."""
@@ -413,13 +434,12 @@ class Resolution:
         """Actor id of the country ``aid`` is or belongs to, or None."""
         if aid is None:
             return None
-        a = self.actors[aid]
-        if a.kind == "country":
-            return aid
-        country = geo.country_of(a.affiliation) if a.affiliation else None
-        if country:
-            return self._ensure("country", country, country).id
-        return None
+        if aid not in self._country:
+            a = self.actors[aid]
+            country = geo.country_of(a.affiliation) if a.affiliation else None
+            self._country[aid] = aid if a.kind == "country" else (
+                self._ensure("country", country, country).id if country else None)
+        return self._country[aid]
 
     def rollup(self, aid: str) -> str:
         """The actor ``aid`` rolls up to at affiliation level: a person or organization's country
@@ -477,10 +497,9 @@ def resolve(attributions: Iterable[Attribution],
                                  affiliation=sp.affiliation, act=a.act)
             if form is not None and form.affiliation is None and a.source is not None:
                 # "Armenian Foreign Minister Ararat Mirzoyan": affiliation from the source span.
-                found = geo.find(a.source.text)
-                if found:
-                    form = Form(form.shape, form.key, form.text, found[0].country, form.title,
-                                form.how)
+                country = _first_country(a.source.text)
+                if country:
+                    form = Form(form.shape, form.key, form.text, country, form.title, form.how)
         elif a.source is not None:
             form = parse_mention(a.source.text, act=a.act)
         if form is not None:
@@ -628,9 +647,12 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
     titles = _people_titles(res, mentions)
     affs = _people_affiliations(res, mentions)
     holders_of: Dict[str, List[str]] = defaultdict(list)
+    holders_in: Dict[Tuple[str, str], List[str]] = defaultdict(list)  # (title, country)
     for p, ts in titles.items():
         for t in ts:
             holders_of[t].append(p)
+            for aff in affs.get(p, ()):
+                holders_in[(t, aff)].append(p)
     in_article: Dict[str, Set[str]] = defaultdict(set)
     for o in mentions:
         if o.actor:
@@ -642,7 +664,7 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
         holders = holders_of.get(f.key, [])
         same_article = in_article[m.attr.article_id].intersection(holders)
         if f.affiliation:
-            cands = [p for p in holders if f.affiliation in affs.get(p, ())]
+            cands = holders_in.get((f.key, f.affiliation), [])
         else:
             cands = [p for p in holders if p in same_article]  # no country: same article only
         why = []

@@ -316,13 +316,18 @@ class StanzaAnnotator(Annotator):
         from .models import status as _status
 
         loadable = set(_status(self.models_dir).loadable) if set(wanted) & set(self.HEAVY) else set(available)
-        missing = [p for p in wanted if p not in available or (p in self.HEAVY and p not in loadable)]
+        missing = [p for p in PROCESSORS if p in wanted
+                   and (p not in available or (p in self.HEAVY and p not in loadable))]
         if explicit and missing:
             extra = " --coref" if "coref" in missing else ""
             procs = ",".join(p for p in missing if p != "coref")
             cmd = f"quotetrack models download{' --processors ' + procs if procs else ''}{extra}{where}"
             raise ModelsMissing(
                 f"Stanza processor(s) {', '.join(missing)} not installed under {self.models_dir}; run `{cmd}`")
+        unusable = [p for p in missing if p in available]
+        if unusable:
+            log.warning("Stanza %s installed under %s but not loadable (embeddings missing?); "
+                        "see `quotetrack models status`", ", ".join(unusable), self.models_dir)
         chosen = [p for p in PROCESSORS if p in wanted and p not in missing]
         if "depparse" in chosen and not {"pos", "lemma"} <= set(chosen):
             chosen.remove("depparse")

@@ -6,6 +6,7 @@ stdout, messages to stderr.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -125,5 +126,6 @@ def report(outdirs, level, fmt, actor, sections, top):
     except rep.ReportError as exc:
         raise click.ClickException(str(exc))
     click.echo(text, nl=False)
+    sys.stdout.flush()  # the data before the closing message, when both go to one terminal
     if fmt == "text":
         click.echo(f"quotetrack: {rep.summary(net)}", err=True)

@@ -141,13 +141,11 @@ def _quote_spans(doc: AnnotatedArticle) -> List[Tuple[int, int]]:
     for i, t in enumerate(toks):
         w = t.text
         if i and open_at is not None and "\n" in text[toks[i - 1].end:t.start]:
-            # paragraph break inside an open quotation
-            if not (w in _OPEN_Q or w in _STRAIGHT_Q):
-                open_at = None
+            # A paragraph break inside an open quotation: the new paragraph's opening mark
+            # continues it; anything else (or a run-away quotation) drops it.
+            if (w in _OPEN_Q or w in _STRAIGHT_Q) and i - open_at <= _MAX_QUOTE_TOKENS:
                 continue
-            if i - open_at > _MAX_QUOTE_TOKENS:
-                open_at = None
-            continue  # the new paragraph's opening mark continues the quotation
+            open_at = None
         if w in _OPEN_Q or w == "``":
             if open_at is None:
                 open_at = i

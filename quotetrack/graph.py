@@ -16,6 +16,7 @@ date), so the graph goes to GEXF, GraphML and CSV as it is. Node ids are actor i
 """
 from __future__ import annotations
 
+import bisect
 import csv
 import json
 import re
@@ -211,11 +212,14 @@ def find_answers(corpus: Corpus, res: Resolution) -> List[Answer]:
     country named). Of several such accusations the nearest wins: the same article first
     (closest in the text), else the latest earlier article.
     """
-    against: Dict[str, list] = defaultdict(list)  # accused actor -> (accusation, accuser)
-    for a in corpus.attributions:
+    # Accused actor -> [(article order + position, accusation, accuser)], in story order.
+    against: Dict[str, list] = defaultdict(list)
+    for a in corpus.attributions:  # already in story order
         if a.act in ACCUSING_ACTS and res.speaker(a.id):
             for t in res.targets(a.id):
-                against[t].append((a, res.speaker(a.id), t))
+                against[t].append((corpus.position(a), a, res.speaker(a.id)))
+    keys = {t: [e[0] for e in entries] for t, entries in against.items()}
+
     out: List[Answer] = []
     for r in corpus.attributions:
         if r.act not in ANSWERING_ACTS:
@@ -226,26 +230,35 @@ def find_answers(corpus: Corpus, res: Resolution) -> List[Answer]:
         x_country = res.country_of(x)
         named = res.targets(r.id)
         named_countries = {res.country_of(t) for t in named} - {None}
-        r_key = corpus.order_key(r.article_id)
-        best = None
-        # Aimed at X itself, or at the country X speaks for.
-        aimed = against.get(x, []) + (against.get(x_country, []) if x_country != x else [])
-        for acc, y, t in aimed:
+        r_pos = corpus.position(r)
+
+        def fits(acc: Attribution, y: str) -> bool:
             if y == x or acc.id == r.id:
-                continue
-            if named and y not in named and res.country_of(y) not in named_countries:
-                continue  # the answer names another accuser
-            a_key = corpus.order_key(acc.article_id)
-            if a_key > r_key:
-                continue  # a later accusation cannot be what this answers
-            same = acc.article_id == r.article_id
-            distance = abs(corpus.position(acc)[-1] - corpus.position(r)[-1]) if same else 0
-            rank = (1 if same else 0, a_key, -distance)
-            if best is None or rank > best[0]:
-                best = (rank, acc, y, t, same)
+                return False
+            # When the answer names somebody, the accuser must be them (or of that country).
+            return not named or y in named or res.country_of(y) in named_countries
+
+        best = None  # (rank, accusation, accuser, accused)
+        # Aimed at X itself, or at the country X speaks for.
+        for t in dict.fromkeys(c for c in (x, x_country) if c):
+            entries = against.get(t, [])
+            # Only accusations no later than the answer's article; newest first.
+            i = bisect.bisect_right(keys.get(t, []), r_pos[:-1] + (float("inf"),))
+            for j in range(i - 1, -1, -1):
+                a_pos, acc, y = entries[j]
+                same = a_pos[:-1] == r_pos[:-1]
+                if not same and best is not None and best[0][0] == 1:
+                    break  # a same-article accusation beats every earlier article
+                if not fits(acc, y):
+                    continue
+                rank = (1, 0, -abs(a_pos[-1] - r_pos[-1])) if same else (0, a_pos, 0)
+                if best is None or rank > best[0]:
+                    best = (rank, acc, y, t)
+                if not same:
+                    break  # the newest fitting one of an earlier article is the one
         if best is not None:
-            _, acc, y, t, same = best
-            out.append(Answer(r.id, acc.id, x, y, same, on_behalf=(t != x)))
+            _, acc, y, t = best
+            out.append(Answer(r.id, acc.id, x, y, best[0][0] == 1, on_behalf=(t != x)))
     return out
 
 
@@ -312,6 +325,13 @@ def build(corpus: Corpus, *, level: str = "actor") -> Network:
         for aid in [res.speaker(a.id)] + res.targets(a.id):
             if aid and a.date:
                 dates_of[net.node_of(aid)].add(a.date)
+    by_id = {a.id: a for a in corpus.attributions}
+    for ans in answers:
+        # An answered accuser is in the story that day too: Gephi's timeline shows an edge
+        # only while both its ends are alive.
+        date = by_id[ans.answer_id].date
+        if date:
+            dates_of[net.node_of(ans.accuser)].add(date)
     for node in sorted(groups, key=lambda n: res.actors[n].label.casefold()):
         members = groups[node]
         head = res.actors[node]
@@ -347,7 +367,6 @@ def build(corpus: Corpus, *, level: str = "actor") -> Network:
             continue
         for t in res.targets(a.id):
             add(net.node_of(s), net.node_of(t), a.act, a)
-    by_id = {a.id: a for a in corpus.attributions}
     for ans in answers:
         add(net.node_of(ans.answerer), net.node_of(ans.accuser), ANSWERS,
             by_id[ans.answer_id], ans.accusation_id)

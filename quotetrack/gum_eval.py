@@ -48,7 +48,7 @@ SPEECH_LEMMAS = frozenset(
 TEST_DOCS = frozenset(["GUM_news_nasa", "GUM_news_sensitive", "GUM_interview_hill",
                        "GUM_interview_libertarian"])
 
-_SIGNAL = re.compile(r"^(\w+)-(\w+)-([\d,\-]+?)-")
+_SIGNAL = re.compile(r"^(\w+)-(\w+)-([\d,\-]+)-")
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,8 @@ def load_gum(gum_dir: Path | str, *, docs: Optional[Sequence[str]] = None
     root = Path(gum_dir)
     articles: Dict[str, AnnotatedArticle] = {}
     for path in sorted((root / "dep").glob("*.conllu")):
+        if docs is not None and path.stem not in docs:  # GUM names files after their documents
+            continue
         for doc in read_conllu(path):
             if docs is None or doc.article.article_id in docs:
                 articles[doc.article.article_id] = doc

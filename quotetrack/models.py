@@ -217,23 +217,15 @@ def format_status(st: ModelStatus) -> str:
     lines.append(f"coref extra (transformers, peft): {'installed' if st.coref_extra else 'not installed'}")
     lines.append(f"extract --nlp auto will use: {st.path}")
     missing = [p for p in DEFAULT_PROCESSORS if p not in st.loadable]
+    where = f" --models-dir {st.models_dir}"
     if not st.stanza_installed:
         lines.append("stanza is not installed: pip install stanza")
+    elif len(missing) == len(DEFAULT_PROCESSORS):
+        lines.append(f"to install them: quotetrack models download{where}")
     elif missing:
-        if len(missing) == len(DEFAULT_PROCESSORS):
-            lines.append("to install them: quotetrack models download"
-                         + (f" --models-dir {st.models_dir}" if models_dir_is_custom(st.models_dir) else ""))
-            return "\n".join(lines)
-        lines.append(f"to add {', '.join(missing)}: quotetrack models download --processors {','.join(missing)}"
-                     + (f" --models-dir {st.models_dir}" if models_dir_is_custom(st.models_dir) else ""))
+        lines.append(f"to add {', '.join(missing)}: quotetrack models download --processors "
+                     f"{','.join(missing)}{where}")
     return "\n".join(lines)
-
-
-def models_dir_is_custom(path: str) -> bool:
-    try:
-        return Path(path).resolve() != default_models_dir().resolve()
-    except OSError:  # pragma: no cover
-        return True
 
 
 def parse_processors(value: Optional[str], *, coref: bool = False) -> List[str]:

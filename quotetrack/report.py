@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 from typing import Dict, List, Optional, Sequence
 
+from .actors import parse_mention
 from .graph import ACCUSING_ACTS, ANSWERS, Network
 
 #: Section names, in the order they are printed.
@@ -126,9 +127,20 @@ def find_actor(network: Network, name: str) -> str:
     key = " ".join(name.split()).casefold()
     nodes = network.graph.nodes
     present = [a for a in res.actors.values() if a.mentions or network.node_of(a.id) in nodes]
+    # "Ms Halvorsen", "Fisheries Minister Halvorsen": the name without courtesy words.
+    form = parse_mention(name, kind="person")
+    last = form.key.split()[-1] if form is not None and form.shape in ("full", "surname") else ""
+    by_name = [a for a in present if last and a.kind == "person" and not a.ambiguous
+               and a.label.casefold().split()[-1:] == [last]
+               and (form.shape == "surname" or a.label.casefold() == form.key)]
+    if form is not None and form.title and len(by_name) > 1:
+        titled = [a for a in by_name
+                  if form.title.casefold() in (t.casefold() for t in a.titles)]
+        by_name = titled or by_name
     tiers = [
         [a for a in present if a.label.casefold() == key],
         [a for a in present if any(f.casefold() == key for f in a.aliases)],
+        by_name,
         [a for a in present if key and key in a.label.casefold()],
     ]
     for tier in tiers:

@@ -238,3 +238,14 @@ def test_coordinated_targets_are_several_actors():
         "Armenia", "Azerbaijan", "Russia"]
     # Not a list of actors: one group.
     assert len(parse_targets("farmers and fishermen", act="praise")) == 1
+
+
+@pytest.mark.parametrize("text, key, title", [
+    ("Fisheries Minister Halvorsen", "halvorsen", "Fisheries Minister"),
+    ("Environment Secretary Thomas Reed", "thomas reed", "Environment Secretary"),
+    ("Nikol Pashinyan, Prime Minister of Armenia", "nikol pashinyan", "Prime Minister"),
+    ("Ararat Mirzoyan, foreign minister", "ararat mirzoyan", "foreign minister"),
+])
+def test_portfolio_words_before_a_title_belong_to_it(text, key, title):
+    form = parse_mention(text, kind="person")
+    assert (form.key, form.title) == (key, title)

@@ -171,3 +171,30 @@ def test_sentence_selection_for_the_heavy_processors():
     assert (share["sentences"], share["candidate_sentences"]) == (3, 1)
     assert share["tokens"] == 12 and share["candidate_tokens"] == 4
     assert abs(share["token_share"] - 4 / 12) < 1e-9
+
+
+def test_quote_running_over_two_paragraphs():
+    conllu = "\n".join([
+        "# newpar",
+        "# text = He said: “We stay.",
+        "1\tHe\the\tPRON\t_\t_\t2\tnsubj\t_\t_",
+        "2\tsaid\tsay\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No",
+        "3\t:\t:\tPUNCT\t_\t_\t6\tpunct\t_\t_",
+        "4\t“\t“\tPUNCT\t_\t_\t6\tpunct\t_\tSpaceAfter=No",
+        "5\tWe\twe\tPRON\t_\t_\t6\tnsubj\t_\t_",
+        "6\tstay\tstay\tVERB\t_\t_\t2\tparataxis\t_\tSpaceAfter=No",
+        "7\t.\t.\tPUNCT\t_\t_\t2\tpunct\t_\t_",
+        "",
+        "# newpar",
+        "# text = “Then we win.”",
+        "1\t“\t“\tPUNCT\t_\t_\t4\tpunct\t_\tSpaceAfter=No",
+        "2\tThen\tthen\tADV\t_\t_\t4\tadvmod\t_\t_",
+        "3\twe\twe\tPRON\t_\t_\t4\tnsubj\t_\t_",
+        "4\twin\twin\tVERB\t_\t_\t0\troot\t_\tSpaceAfter=No",
+        "5\t.\t.\tPUNCT\t_\t_\t4\tpunct\t_\tSpaceAfter=No",
+        "6\t”\t”\tPUNCT\t_\t_\t4\tpunct\t_\t_",
+        ""])
+    doc = next(parse_conllu(conllu))
+    (a,) = extract(doc)
+    assert a.content.text == "“We stay.\n\n“Then we win.”"
+    assert (text(a.source), a.kind) == ("He", "direct")

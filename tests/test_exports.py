@@ -189,3 +189,14 @@ def test_clean_value_and_interval():
     assert clean_value(["a", "b"]) == "a;b" and clean_value(True) is True
     assert interval([("2024-01-01", "2024-01-02")]) == "<[2024-01-01, 2024-01-02]>"
     assert interval([]) == ""
+
+
+def test_every_gexf_edge_spell_lies_within_its_nodes_spells(net, tmp_path):
+    path = tmp_path / "g.gexf"
+    exports.write(net, "gexf", path)
+    g = nx.read_gexf(path)
+    for u, v, d in g.edges(data=True):
+        for start, end in d["spells"]:
+            for n in (u, v):
+                (first, last), = g.nodes[n]["spells"]
+                assert first <= start and end <= last, (g.nodes[n]["label"], d["act"], start)

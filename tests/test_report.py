@@ -114,3 +114,14 @@ def test_short():
 def test_summary(net):
     assert report.summary(net) == ("5 articles, 16 statements, 12 actors, 15 edges "
                                    "(4 answer edges, 4 answers)")
+
+
+def test_find_actor_by_name_with_courtesy_words_or_title():
+    from quotetrack.graph import build, load
+
+    net = build(load([FIXTURES / "examples_ideal"]))
+    ingrid = report.find_actor(net, "Ingrid Halvorsen")
+    assert report.find_actor(net, "Fisheries Minister Halvorsen") == ingrid  # by her title
+    with pytest.raises(report.ReportError, match="several actors"):
+        report.find_actor(net, "Ms Halvorsen")  # Ingrid or Per: say so, never guess
+    assert report.find_actor(net, "Mr Per Halvorsen") != ingrid

@@ -107,9 +107,12 @@ def _documents(lines: Iterable[str]) -> Iterator[Tuple[Dict[str, str], List[_Sen
 
     def close(lineno: int) -> None:
         nonlocal cur, mwt_end
-        mwt_end = 0
+        end, mwt_end = mwt_end, 0
         if cur is None:
             return
+        if end > len(cur.words):
+            raise ConlluError(f"line {cur.line}: multi-word token runs to word {end} but the sentence "
+                              f"has {len(cur.words)} words")
         if not cur.words:
             raise ConlluError(f"line {cur.line}: sentence has comments but no words")
         n = len(cur.words)
