@@ -90,7 +90,8 @@ class _Parse:
     def kids(self, i: int, *rels: str) -> List[int]:
         if not rels:
             return self.children[i]
-        return [k for k in self.children[i] if _base(self.toks[k].deprel) in rels or self.toks[k].deprel in rels]
+        return [k for k in self.children[i]
+                if _base(self.toks[k].deprel) in rels or self.toks[k].deprel in rels]
 
     def subtree(self, i: int, *, stop: FrozenSet[str] = frozenset(), skip: Iterable[int] = ()) -> Set[int]:
         """``i`` and its descendants; children with a relation in ``stop`` and the tokens in
@@ -378,8 +379,9 @@ def _content_tokens(p: _Parse, cue: _Cue, lex: Cue) -> Tuple[Set[int], str]:
     if content:
         return content - cue_tokens, "ccomp"
     h = toks[v].head
-    if h is not None and (_base(toks[v].deprel) == "parataxis" or (
-            _base(toks[v].deprel) == "advcl" and any(toks[m].text.lower() == "as" for m in p.kids(v, "mark")))):
+    rel = _base(toks[v].deprel)
+    as_clause = rel == "advcl" and any(toks[m].text.lower() == "as" for m in p.kids(v, "mark"))
+    if h is not None and (rel == "parataxis" or as_clause):
         # "..., he said." / "As X told Y, ..." -- the cue is a parenthetical of the content
         return p.subtree(h) - p.subtree(v), "host"
     xs = p.kids(v, "xcomp")

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from typing import Iterable, Iterator, List, Optional, Tuple
 
 from .annotate import AnnotatedArticle
-from .lexicon import act_of
+from .lexicon import act_of, match_cue
 from .records import Attribution, Span
-from .surface_rules import passive_agent
+from .surface_rules import passive_agent, subject_before
 from .tagger import TaggedSpan, default_tagger, is_quote
 
 log = logging.getLogger(__name__)
@@ -129,6 +129,10 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
             c_end = max(p.end for p in parts)
             source = _nearest_source(cue, sources, parts, toks)
             agent = None if source else passive_agent(doc, cue.start, cue.end)
+            if not source and not agent:
+                subject = subject_before(doc, cue.start, doc.sentences[toks[cue.start].sent][0])
+                if subject and not (c_start <= subject[0] < c_end):
+                    source = TaggedSpan("SRC", *subject)
             if agent:
                 source = TaggedSpan("SRC", *agent)
                 if c_start < agent[0] < c_end:  # "as 'X' by Y": the agent is not what was said
@@ -252,8 +256,16 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str]) -> Opt
     if not how:
         return None
     toks = doc.tokens
-    i = doc.token_at(cue[1])
     n = len(toks)
+    # Start after the cue verb itself: a tagged cue may run on ("accused Iceland of ...").
+    first, last = doc.token_at(cue[0]), doc.token_at(cue[1] - 1) + 1
+    words = [t.text.lower() for t in toks[first:last]]
+    i = last
+    for k in range(len(words)):
+        m = match_cue(words, k)
+        if m and m[1].target == how:  # the verb that decided the act
+            i = first + k + m[0]
+            break
     if how != "obj":  # a preposition must come first: "appealed to X", "lashed out at X"
         if i >= n or toks[i].text.lower() != how:
             # the preposition may be inside the cue already ("called on")

@@ -30,9 +30,9 @@ import json
 import re
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
 from .annotate import AnnotatedArticle
 from .records import Attribution
@@ -214,7 +214,6 @@ def dependency_predict(doc: AnnotatedArticle) -> List[Attribution]:
 
 def builtin_predict(doc: AnnotatedArticle) -> List[Attribution]:
     """The built-in path (tokenizer + CRF tagger) on the document's text."""
-    from .annotate import BuiltinAnnotator
     from .pipeline import extract_text
 
     return extract_text(doc.text, article_id=doc.article.article_id, annotator=_builtin())

@@ -93,18 +93,26 @@ def match_cue(words: List[str], i: int) -> Optional[Tuple[int, Cue]]:
 def act_of(cue_text: str) -> Tuple[str, Optional[Cue]]:
     """Speech act of a cue phrase as written ("has repeatedly accused" -> accuse).
 
-    The last word that starts a known cue wins over auxiliaries and adverbs before it;
+    Auxiliaries and adverbs are skipped; when a cue holds several reporting words
+    ("responded to London, saying") the first one more specific than plain saying wins;
     unknown cues are ``say``.
     """
     words = [w.strip(".,:;\"'“”‘’").lower() for w in cue_text.split()]
     words = [w for w in words if w]
-    best: Optional[Tuple[int, Cue]] = None
-    for i in range(len(words)):
+    found: List[Cue] = []
+    i = 0
+    while i < len(words):
         m = match_cue(words, i)
         if m:
-            best = m
-    if best:
-        return best[1].act, best[1]
+            found.append(m[1])
+            i += m[0]
+        else:
+            i += 1
+    for cue in found:
+        if cue.act != "say":
+            return cue.act, cue
+    if found:
+        return found[0].act, found[0]
     return "say", None
 
 

@@ -16,7 +16,7 @@ import importlib.util
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -209,7 +209,8 @@ def format_status(st: ModelStatus) -> str:
             where = f"{human_size(p.size_bytes):>9}  {p.path}"
         else:
             state = "incomplete"
-            where = f"{human_size(p.size_bytes):>9}  {p.path}  (needs {', '.join(p.missing_dependencies) or 'resources.json'})"
+            needs = ", ".join(p.missing_dependencies) or "resources.json"
+            where = f"{human_size(p.size_bytes):>9}  {p.path}  (needs {needs})"
         lines.append(f"  {p.name:<9} {state:<11}{where}")
     if st.dependency_bytes:
         lines.append(f"  pretrained embeddings and character LMs: {human_size(st.dependency_bytes)}")
@@ -237,7 +238,8 @@ def parse_processors(value: Optional[str], *, coref: bool = False) -> List[str]:
     names = [p.strip().lower() for p in (value or ",".join(DEFAULT_PROCESSORS)).split(",") if p.strip()]
     unknown = [p for p in names if p not in KNOWN_PROCESSORS]
     if unknown:
-        raise ModelsError(f"unknown processor(s) {', '.join(unknown)}; choose from {', '.join(KNOWN_PROCESSORS)}")
+        raise ModelsError(f"unknown processor(s) {', '.join(unknown)}; "
+                          f"choose from {', '.join(KNOWN_PROCESSORS)}")
     wanted = set(names) | {"tokenize", "mwt"}  # English needs mwt after tokenize
     if coref:
         wanted.add("coref")

@@ -21,6 +21,7 @@ _DETERMINERS = frozenset("the a an this that these those its his her their our b
 _GROUP_PRONOUNS = frozenset(["they", "them"])
 _WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
 _POSSESSIVE = ("'s", "’s")
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads)\b")
 _CONNECT = frozenset(["of", "for", "de", "van", "von", "al", "bin", "la", "le", "du"])
 
 
@@ -43,6 +44,7 @@ class SpeakerResolver:
         self.doc = doc
         self.people: Dict[str, Speaker] = {}  # full name -> speaker
         self.last_person: Optional[Speaker] = None
+        self.organizations: Dict[str, Speaker] = {}  # head word ("ministry") -> last one named
         self._names = None
 
     # -- public -----------------------------------------------------------------------
@@ -55,10 +57,24 @@ class SpeakerResolver:
         speaker = self.describe(text)
         if speaker and speaker.kind == "person":
             self._remember(speaker)
+        elif speaker and speaker.kind == "organization":
+            head = speaker.name.lower().split()[-1]
+            if speaker.affiliation is None and speaker.name.lower() == head:
+                # a bare definite description ("the ministry"): the last one named
+                earlier = self.organizations.get(head)
+                if earlier:
+                    return earlier
+            self.organizations[head] = speaker
         return speaker
 
     def describe(self, text: str) -> Optional[Speaker]:
         """A speaker from a noun phrase alone (plus names seen earlier in the article)."""
+        text = _RELATIVE_CLAUSE.split(text, 1)[0].strip()  # "X, who heads the Y" -> "X"
+        bare = re.sub(r"^(the|a|an)\s+", "", text, flags=re.I)
+        whole = _country_of(bare)
+        if whole and not match_title([w.lower() for w in bare.split()], len(bare.split()) - 1):
+            # "Azerbaijan", "Baku", "Downing Street", "the Kremlin": the state speaks
+            return Speaker(stable_id("country", whole), whole, "country")
         words = _words(text)
         if not words:
             return None
@@ -74,6 +90,11 @@ class SpeakerResolver:
             lw = lower[i]
             m = match_title(lower, i)
             if m:
+                if name_words and not title_parts and m[1] == "person" and i and words[i - 1][0] != ",":
+                    # "Fisheries Minister", "Environment Secretary": the capitalised words
+                    # before a title qualify it; they are not a name
+                    title_parts.append(" ".join(name_words))
+                    name_words = []
                 title_parts.append(" ".join(x[0] for x in words[i:i + m[0]]))
                 title_kind = title_kind or m[1]
                 if m[1] == "organization":
@@ -93,8 +114,7 @@ class SpeakerResolver:
             country = _country_of(w) if w[:1].isupper() else None
             if country and (i + 1 < n and lower[i + 1] in _POSSESSIVE or not name_words):
                 affiliation = affiliation or country
-                if not (i + 1 < n and (lower[i + 1] in _POSSESSIVE or words[i + 1][0][:1].isupper()
-                                       or match_title(lower, i + 1))) and not title_parts:
+                if i == n - 1 and not title_parts and not name_words:
                     # the phrase is just the country (or its capital): the country speaks
                     return Speaker(stable_id("country", country), country, "country")
                 i += 1

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.annotate import AnnotatedArticle, BuiltinAnnotator, Token
+from quotetrack.annotate import BuiltinAnnotator
 from quotetrack.dependency import (candidate_sentence_share, dependency_candidates,
                                    sentence_can_attribute)
 from quotetrack.extract import extract

@@ -387,7 +387,8 @@ def _gum_fields(meta: Dict[str, str]) -> List[str]:
 # --------------------------------------------------------------------------- documents
 
 
-def _build(meta: Dict[str, str], sents: List[_Sentence], article_id: str, path: Optional[str]) -> AnnotatedArticle:
+def _build(meta: Dict[str, str], sents: List[_Sentence], article_id: str,
+           path: Optional[str]) -> AnnotatedArticle:
     text = _rebuild(sents)
     words = [w for s in sents for w in s.words]
     tokens: List[Token] = []
@@ -500,7 +501,8 @@ def parse_conllu(lines: Union[str, Iterable[str]], *, default_id: str = "conllu"
         yield _build(meta, sents, aid, path)
 
 
-def read_conllu(path: Union[str, os.PathLike], *, article_id: Optional[str] = None) -> Iterator[AnnotatedArticle]:
+def read_conllu(path: Union[str, os.PathLike], *,
+                article_id: Optional[str] = None) -> Iterator[AnnotatedArticle]:
     """Articles from a ``.conllu`` file: one, or several split on ``# newdoc``.
 
     Args:
