@@ -107,7 +107,7 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
     def articles():
         nonlocal n_err
         for item in read_inputs(list(inputs), max_bytes=max_bytes):
-            if isinstance(item, Article):
+            if not isinstance(item, ArticleStatus):  # an Article, or pre-annotated CoNLL-U
                 yield item
             else:  # a file or record that could not be read: report and go on
                 n_err += 1

@@ -144,9 +144,11 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
             )
 
     if rules:
-        from .surface_rules import rule_candidates
+        from .surface_rules import dash_attributions, rule_candidates
 
         for cue, content, source in rule_candidates(doc, covered):
+            yield Candidate(cue=cue, content=content, source=source)
+        for cue, content, source in dash_attributions(doc, covered):
             yield Candidate(cue=cue, content=content, source=source)
 
 

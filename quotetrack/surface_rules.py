@@ -161,3 +161,29 @@ def _passive(doc: AnnotatedArticle, cue_start: int, cue_end: int, sent_end: int)
     return ((toks[cue_start - 1].start, toks[cue_end - 1].end),
             (toks[content[0]].start, toks[content[1] - 1].end),
             (toks[j + 1].start, toks[k - 1].end))
+
+
+_DASHES = frozenset("―—–")
+_QUOTE_MARKS = frozenset("\"“”«»„")
+
+
+def dash_attributions(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[CharSpan, CharSpan, Optional[CharSpan]]]:
+    """A quotation signed with a dash: “We will not yield.” ― Jane Doe (pull quotes, vox pops).
+
+    The paragraph must hold only the quote, the dash and a short capitalised name.
+    """
+    from .tagger import paragraphs
+
+    toks = doc.tokens
+    for a, b in paragraphs(doc):
+        d = next((k for k in range(a + 1, b) if toks[k].text in _DASHES), None)
+        if d is None or d in covered or toks[a].text not in _QUOTE_MARKS or toks[d - 1].text not in _QUOTE_MARKS:
+            continue
+        name = toks[d + 1:b]
+        if not 1 <= len(name) <= 6 or not name[0].text[:1].isupper():
+            continue
+        end = b
+        while end > d + 1 and not toks[end - 1].text[:1].isalnum():
+            end -= 1
+        yield ((toks[d].start, toks[d].end), (toks[a].start, toks[d - 1].end),
+               (toks[d + 1].start, toks[end - 1].end))
