@@ -35,6 +35,8 @@ _TARGET_STOPS = frozenset("of to for that over on with in as against after from 
                           "and but when while because if amid during".split())
 _MAX_TARGET_TOKENS = 8
 _MAX_CUE_TOKENS = 8
+# Acts whose object is a statement; its author ("from X") is whom they answer.
+_ANSWER_ACTS = frozenset({"reject", "deny", "respond"})
 
 
 @dataclass(frozen=True)
@@ -253,7 +255,7 @@ def kind_of(content: str) -> str:
     return "mixed"
 
 
-def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str]) -> Optional[CharSpan]:
+def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str], act: str = "") -> Optional[CharSpan]:
     """The noun phrase a targeted cue is aimed at: "accused *Baku* of", "called on *Yerevan* to"."""
     if not how:
         return None
@@ -278,6 +280,11 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str]) -> Opt
     start = i
     while i < n and i - start < _MAX_TARGET_TOKENS:
         w = toks[i].text
+        if act in _ANSWER_ACTS and w.lower() in ("from", "by") and i > start and i + 1 < n \
+                and toks[i + 1].text[:1].isupper():
+            # "rejected the criticism from Reykjavik": the statement's author is the target
+            i += 1
+            continue
         if w.lower() in _TARGET_STOPS or (not w[0].isalnum() and w not in ("'s", "’s", "-", "&")) \
                 or is_quote(w) or toks[i].sent != toks[start].sent:
             break
@@ -285,9 +292,6 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str]) -> Opt
     if i == start:
         return None
     words = [t.text.lower() for t in toks[start:i]]
-    if words[0] in ("that", "it", "him", "her", "them", "me", "us", "you") and len(words) == 1:
-        # a pronoun is still a target; the speaker resolver can't follow it yet, but keep it
-        pass
     if all(w in ("the", "a", "an", "this", "that", "these", "those") for w in words):
         return None
     return toks[start].start, toks[i - 1].end
@@ -323,7 +327,7 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
             continue
         seen.add(key)
         act, lex = act_of(text[cue[0]:cue[1]])
-        target = cand.target or find_target(doc, cue, lex.target if lex else None)
+        target = cand.target or find_target(doc, cue, lex.target if lex else None, act)
         content_span = Span.of(text, *content) if content else None
         cue_span = Span.of(text, *cue)
         source_span = Span.of(text, *source) if source else None

@@ -152,8 +152,9 @@ class SpeakerResolver:
                            None, affiliation)
         if title_kind == "person" and affiliation:
             # "Armenia's Prime Minister": a role, no name; unresolved person
+            label = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
             return Speaker(stable_id("person", f"{title} of {affiliation}".lower()),
-                           f"{title} of {affiliation}", "person", title, affiliation)
+                           label, "person", title, affiliation)
         label = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
         if not label:
             return None

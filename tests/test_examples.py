@@ -54,7 +54,7 @@ def outdir(tmp_path_factory):
     return out
 
 
-@pytest.mark.xfail(reason="needs extractor", strict=False)
+
 def test_example_story_actor_graph(outdir):
     net = build(load([outdir]))
     got = {(u, d["act"], v) for u, v, d in edges_by_act(net.graph)}
@@ -68,7 +68,7 @@ def test_example_story_actor_graph(outdir):
     assert "Reykjavik (capital of Iceland)" in labels["Iceland"]["aliases"]
 
 
-@pytest.mark.xfail(reason="needs extractor", strict=False)
+
 def test_example_story_affiliation_graph(outdir):
     net = build(load([outdir]), level="affiliation")
     got = {(u, d["act"], v) for u, v, d in edges_by_act(net.graph)}
