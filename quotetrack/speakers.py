@@ -51,10 +51,12 @@ class SpeakerResolver:
     def resolve(self, source: Span, cue: Optional[Span] = None) -> Optional[Speaker]:
         text = source.text.strip()
         low = text.lower()
-        if low in _PERSON_PRONOUNS or low in _RELATIVE:
-            ref = self._antecedent(source.start)
-            return ref
-        speaker = self.describe(text)
+        if low in _PERSON_PRONOUNS or low in _RELATIVE or low in _GROUP_PRONOUNS:
+            chained = self._from_coref(source)
+            if chained or low in _GROUP_PRONOUNS:
+                return chained
+            return self._antecedent(source.start)
+        speaker = self._retype(self.describe(text), source)
         if speaker and speaker.kind == "person":
             self._remember(speaker)
         elif speaker and speaker.kind == "organization":
@@ -163,6 +165,50 @@ class SpeakerResolver:
         return Speaker(stable_id("group", label.lower()), label, "group", title, affiliation)
 
     # -- helpers ----------------------------------------------------------------------
+    def _entity_type(self, source: Span) -> Optional[str]:
+        """NER type of the entity covering the source's last word (its head, in English)."""
+        doc = self.doc
+        if not doc.entities:
+            return None
+        last = doc.token_at(max(source.start, source.end - 1))
+        for ent in doc.entities:
+            if ent.start <= last < ent.end:
+                return ent.type
+        return None
+
+    def _retype(self, speaker: Optional[Speaker], source: Span) -> Optional[Speaker]:
+        """Let named-entity types, when the annotator produced them, settle the kind."""
+        etype = self._entity_type(source) if speaker else None
+        if not etype or not speaker:
+            return speaker
+        kind = {"PERSON": "person", "PER": "person", "ORG": "organization", "ORGANIZATION": "organization",
+                "NORP": "group"}.get(etype)
+        if etype in ("GPE", "LOC", "PLACE"):
+            country = _country_of(speaker.name)
+            if country:
+                return Speaker(stable_id("country", country), country, "country")
+        if kind and kind != speaker.kind:
+            return Speaker(stable_id(kind, speaker.name.lower()), speaker.name, kind,
+                           speaker.title, speaker.affiliation)
+        return speaker
+
+    def _from_coref(self, source: Span) -> Optional[Speaker]:
+        """Follow a coreference chain (when the annotator made them) to its first named mention."""
+        doc = self.doc
+        if not doc.coref:
+            return None
+        i = doc.token_at(source.start)
+        for chain in doc.coref:
+            if any(a <= i < b for a, b in chain):
+                for a, b in chain:
+                    phrase = doc.text[doc.tokens[a].start:doc.tokens[b - 1].end]
+                    if phrase.lower() in _PERSON_PRONOUNS or phrase.lower() in _GROUP_PRONOUNS:
+                        continue
+                    sp = self.describe(phrase)
+                    if sp:
+                        return sp
+        return None
+
     def _remember(self, sp: Speaker) -> None:
         if len(sp.name.split()) >= 2 and sp.name not in self.people:
             self.people[sp.name] = sp
@@ -192,6 +238,9 @@ class SpeakerResolver:
         lo = max(0, i - 120)
         while i >= lo:
             t = toks[i]
+            known = self._full_name(t.text) if t.text[:1].isupper() and t.text.isalpha() else None
+            if known:  # the surname of someone already named
+                return self.people[known]
             if t.text[:1].isupper() and t.text.isalpha() and i > 0 and toks[i - 1].text[:1].isupper() \
                     and toks[i - 1].text.isalpha() and toks[i - 1].sent == t.sent:
                 j = i - 1
