@@ -66,6 +66,37 @@ def _stem(w: str) -> str:
     return w
 
 
+# Neighbour offsets and where each one's strings sit in _word_strings()[3].
+_WINDOW = ((-2, 0), (-1, 1), (1, 2), (2, 3))
+_OFFSETS = (-2, -1, 1, 2, -3, 3)
+_CUE_FLAG = {d: "c%+d" % d for d in _OFFSETS}
+_QCHG = {d: "qchg%+d" % d for d in _OFFSETS}
+_EDGE = {d: "edge%+d" % d for d in _OFFSETS}
+_SENT_INDEX = ("si=0", "si=1", "si=2")
+_WORD_CACHE: Dict[str, tuple] = {}
+_WORD_CACHE_MAX = 200_000  # bounded, so memory stays flat over any corpus
+
+
+def _word_strings(word: str) -> tuple:
+    """Feature strings that depend on one word only, built once per distinct word.
+
+    Returns (lower, shape, own features, neighbour strings by window slot); slots 4 and 5
+    hold the w-3 / w+3 strings.
+    """
+    r = _WORD_CACHE.get(word)
+    if r is None:
+        if len(_WORD_CACHE) >= _WORD_CACHE_MAX:
+            _WORD_CACHE.clear()
+        w = word.lower()
+        shp = shape(word)
+        own = ("w=" + w, "s=" + shp, "x3=" + w[-3:], "st=" + _stem(w))
+        nbr = tuple(("w%+d=%s" % (d, w), "s%+d=%s" % (d, shp)) for d in (-2, -1, 1, 2)) + \
+            (("w-3=" + w,), ("w+3=" + w,))
+        r = (w, shp, own, nbr)
+        _WORD_CACHE[word] = r
+    return r
+
+
 def _bucket(d: Optional[int]) -> str:
     if d is None:
         return "none"
@@ -147,58 +178,56 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
         sent_has_q[sent[i]] = sent_has_q.get(sent[i], False) or is_quote(words[i])
         sent_has_cue[sent[i]] = sent_has_cue.get(sent[i], False) or (bool(cue[i]) and not inq[i])
 
-    base = []
-    for i in range(n):
-        w = lower[i]
-        base.append((w, shape(words[i]), cue[i]))
+    strings = [_word_strings(wd) for wd in words]
+    buckets_l = [_bucket(x) for x in left_cue]
+    buckets_r = [_bucket(x) for x in right_cue]
 
     feats: List[List[str]] = []
     seen_colon = False
     seen_that = False
     for i in range(n):
-        w, shp, c = base[i]
-        if i and sent[i] != sent[i - 1]:
+        w, shp, own, nb = strings[i]
+        si = sent[i]
+        if i and si != sent[i - 1]:
             seen_colon = seen_that = False
-        f = ["b", "w=" + w, "s=" + shp, "x3=" + w[-3:], "st=" + _stem(w), "q=" + str(int(inq[i])),
-             "cl=" + _bucket(left_cue[i]), "cr=" + _bucket(right_cue[i]),
-             "sq=" + str(int(sent_has_q[sent[i]])), "sc=" + str(int(sent_has_cue[sent[i]])),
-             "si=" + str(min(sent[i] - first_sent, 2))]
-        if c:
-            f.append("cue=" + c)
+        q = inq[i]
+        bl, br = buckets_l[i], buckets_r[i]
+        f = ["b", *own, "q=1" if q else "q=0", "cl=" + bl, "cr=" + br,
+             "sq=1" if sent_has_q[si] else "sq=0", "sc=1" if sent_has_cue[si] else "sc=0",
+             _SENT_INDEX[min(si - first_sent, 2)],
+             "wc=" + bl + "|" + br, ("qwc=1|" if q else "qwc=0|") + bl + "|" + br,
+             ("qs=1|" if q else "qs=0|") + shp]
+        if cue[i]:
+            f.append("cue=" + cue[i])
         if title[i]:
             f.append("ttl")
         if w in _PRONOUNS:
             f.append("pron")
-        if i == 0 or sent[i] != sent[i - 1]:
+        if i == 0 or si != sent[i - 1]:
             f.append("sfirst")
-        if i == n - 1 or sent[i] != sent[i + 1]:
+        if i == n - 1 or si != sent[i + 1]:
             f.append("slast")
         if seen_colon:
             f.append("acolon")
         if seen_that:
             f.append("athat")
-        # Window of neighbours: words, shapes and cue flags.
-        for d in (-2, -1, 1, 2):
+        # Window of neighbours: words, shapes, cue flags, quote-state changes.
+        for d, slot in _WINDOW:
             j = i + d
             if 0 <= j < n:
-                bw, bs, bc = base[j]
-                f.append("w%+d=%s" % (d, bw))
-                f.append("s%+d=%s" % (d, bs))
-                if bc:
-                    f.append("c%+d" % d)
-                if inq[j] != inq[i]:
-                    f.append("qchg%+d" % d)
+                f.extend(strings[j][3][slot])
+                if cue[j]:
+                    f.append(_CUE_FLAG[d])
+                if inq[j] != q:
+                    f.append(_QCHG[d])
             else:
-                f.append("edge%+d" % d)
-        f.append("wc=%s|%s" % (_bucket(left_cue[i]), _bucket(right_cue[i])))
-        f.append("qwc=%d|%s|%s" % (inq[i], _bucket(left_cue[i]), _bucket(right_cue[i])))
-        for d in (-3, 3):
-            j = i + d
-            if 0 <= j < n:
-                f.append("w%+d=%s" % (d, base[j][0]))
-        f.append("qs=%d|%s" % (inq[i], shp))
+                f.append(_EDGE[d])
+        if i >= 3:
+            f.append(strings[i - 3][3][4][0])
+        if i + 3 < n:
+            f.append(strings[i + 3][3][5][0])
         if i:
-            f.append("bg=%s|%s" % (base[i - 1][0], w))
+            f.append("bg=" + strings[i - 1][0] + "|" + w)
         feats.append(f)
         if w == ":":
             seen_colon = True
