@@ -144,6 +144,16 @@ def main(argv: Sequence[str] = None) -> int:
             rows.append(row)
             row["path"] += f" = {row['seconds'] / base['seconds']:.2f}x alone"
     print(format_rows(rows))
+    if "stanza" in wanted:
+        # What selective parsing saves on a machine with the full Stanza models: only
+        # sentences that can hold an attribution go to pos/lemma/depparse/ner.
+        from .dependency import candidate_sentence_share
+
+        share = candidate_sentence_share(BuiltinAnnotator().annotate(_articles(args.corpus, args.limit)))
+        print(f"\nselective parsing: {share['candidate_sentences']:,} of {share['sentences']:,} sentences "
+              f"({share['sentence_share']:.1%}), {share['candidate_tokens']:,} of {share['tokens']:,} tokens "
+              f"({share['token_share']:.1%}) go to the heavy Stanza processors: "
+              f"about {1 - share['token_share']:.0%} of their time saved")
     return 0
 
 

@@ -110,8 +110,9 @@ class SpeakerResolver:
                 # "Foreign Minister Ararat Mirzoyan of Armenia": "of X" names the affiliation
                 tail = " ".join(x[0] for x in words[i + 1:])
                 country = _country_of(tail)
-                if country:
-                    affiliation = affiliation or country
+                if country or (lw == "of" and (title_parts or len(name_words) >= 2)):
+                    # an unknown place or body after a full name is still its affiliation
+                    affiliation = affiliation or country or tail
                     break
             country = _country_of(w) if w[:1].isupper() else None
             if country and (i + 1 < n and lower[i + 1] in _POSSESSIVE or not name_words):

@@ -1,0 +1,102 @@
+"""The extract and evaluate commands end to end, and the documentation of every command."""
+import json
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from quotetrack.cli import cli
+
+ARTICLE = ("date 2031-05-02 Talks stall\n\n"
+           "Foreign Minister Lena Varga of Norland accused Sudmark of stalling the talks.\n\n"
+           "“We will not be intimidated,” Varga said on Tuesday.\n")
+
+
+@pytest.fixture
+def runner():
+    return CliRunner(mix_stderr=False) if "mix_stderr" in CliRunner.__init__.__code__.co_varnames else CliRunner()
+
+
+def all_commands(group=cli, prefix=()):
+    for name, cmd in group.commands.items():
+        if hasattr(cmd, "commands"):
+            yield from all_commands(cmd, prefix + (name,))
+        else:
+            yield prefix + (name,)
+
+
+@pytest.mark.parametrize("command", sorted(all_commands()), ids=" ".join)
+def test_every_command_is_documented_with_an_example(runner, command):
+    result = runner.invoke(cli, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output, f"quotetrack {' '.join(command)} --help has no Example: block"
+
+
+def test_extract_writes_the_three_tables(runner, tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "talks.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["extract", str(tmp_path / "in"), "-o", str(out), "--nlp", "builtin"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in (out / "attributions.jsonl").read_text().splitlines()]
+    acts = {r["act"] for r in rows}
+    assert {"accuse", "say"} <= acts
+    accuse = next(r for r in rows if r["act"] == "accuse")
+    assert accuse["article_id"] == "talks" and accuse["date"] == "2031-05-02"
+    assert accuse["target"]["text"] == "Sudmark"
+    assert accuse["speaker"]["name"] == "Lena Varga" and accuse["speaker"]["title"] == "Foreign Minister"
+    for r in rows:
+        for role in ("source", "cue", "content", "target"):
+            if r[role]:
+                assert ARTICLE[r[role]["start"]:r[role]["end"]] == r[role]["text"]
+    table = pd.read_csv(out / "attributions.csv")
+    assert list(table["id"]) == [r["id"] for r in rows]
+    articles = pd.read_csv(out / "articles.csv")
+    assert articles.loc[0, "status"] == "ok" and articles.loc[0, "attributions"] == len(rows)
+
+
+def test_extract_streams_jsonl_to_stdout_and_messages_to_stderr(runner, tmp_path):
+    path = tmp_path / "talks.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(cli, ["extract", str(path), "-o", "-", "--nlp", "builtin"])
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines and all(json.loads(line)["article_id"] == "talks" for line in lines)
+    assert "attributions" in result.stderr and "attributions" not in result.stdout.split("{")[0]
+
+
+def test_bad_files_are_reported_once_and_the_batch_goes_on(runner, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "good.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "empty.txt").write_text("", encoding="utf-8")
+    (src / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50)
+    (src / "broken.jsonl").write_text('{"id": "ok1", "text": "The mayor said the road would reopen."}\n{"id": oops\n',
+                                      encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["extract", str(src), "-o", str(out), "--nlp", "builtin"])
+    assert result.exit_code == 0
+    assert result.stderr.count("quotetrack:") == 3  # one line per bad file or record
+    status = pd.read_csv(out / "articles.csv").set_index("article_id")["status"].to_dict()
+    assert status["good"] == "ok" and status["ok1"] == "ok"
+    assert sorted(v for v in status.values() if v == "error") == ["error"] * 3
+
+
+def test_missing_models_for_stanza_is_one_line(runner, tmp_path):
+    result = runner.invoke(cli, ["extract", "x.txt", "-o", "-", "--nlp", "stanza", "--models-dir", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "quotetrack models download" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_evaluate_scores_a_tiny_gold_folder(runner, tmp_path):
+    text = "The mayor said the road would reopen.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "attributions" / "a_x.ann").write_text(
+        "T1\tSource 0 9\tThe mayor\nT2\tCue 10 14\tsaid\nT3\tContent 15 36\tthe road would reopen\n"
+        "T4\tAttribution 10 14\tsaid\nE1\tAttribution:T4 Source:T1 Cue:T2 Content:T3\n", encoding="utf-8")
+    result = runner.invoke(cli, ["evaluate", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    scores = json.loads(result.stdout)
+    assert scores["joint"]["f1"] == 100.0
