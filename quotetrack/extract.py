@@ -35,6 +35,7 @@ _TARGET_STOPS = frozenset("of to for that over on with in as against after from 
                           "and but when while because if amid during".split())
 _MAX_TARGET_TOKENS = 8
 _MAX_CUE_TOKENS = 8
+_MAX_CONTENT_GAP = 25  # tokens between a cue and the content it may take
 # Acts whose object is a statement; its author ("from X") is whom they answer.
 _ANSWER_ACTS = frozenset({"reject", "deny", "respond"})
 
@@ -60,11 +61,6 @@ def extract(doc: AnnotatedArticle, *, tagger=None) -> List[Attribution]:
     return finish(doc, candidates)
 
 
-def extract_all(docs: Iterable[AnnotatedArticle], *, tagger=None) -> Iterator[Tuple[AnnotatedArticle, List[Attribution]]]:
-    for doc in docs:
-        yield doc, extract(doc, tagger=tagger)
-
-
 # --------------------------------------------------------------------------------------
 # Surface path: tagged spans -> candidates
 # --------------------------------------------------------------------------------------
@@ -80,9 +76,8 @@ def _gap(a: TaggedSpan, b: TaggedSpan) -> int:
 
 def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> Iterator[Candidate]:
     """Candidates from the tagger's spans, then from pattern rules where it found nothing."""
-    toks = doc.tokens
-    covered = set()
-    for (pa, pb), spans in tagger.tag(doc):
+    covered = set()  # tokens inside a tagged cue or content: the rules leave them alone
+    for _, spans in tagger.tag(doc):
         for sp in spans:
             if sp.label in ("CUE", "CON"):
                 covered.update(range(sp.start, sp.end))
@@ -90,61 +85,12 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
         cues = [s for s in spans if s.label == "CUE" and s.end - s.start <= _MAX_CUE_TOKENS]
         sources = [s for s in spans if s.label == "SRC"]
         contents = [s for s in spans if s.label == "CON"]
-        # Pair each content with its nearest cue outside it; each content serves one cue.
-        pairs = []
+        content_of = _pair_contents(cues, contents)
         for ci, cue in enumerate(cues):
-            for ki, con in enumerate(contents):
-                if con.start <= cue.start and cue.end <= con.end:
-                    continue  # the cue sits inside this content: it belongs to an outer cue
-                pairs.append((_gap(cue, con), ci, ki))
-        pairs.sort()
-        content_of = {}
-        used = set()
-        for gap, ci, ki in pairs:
-            if ki in used:
-                continue
-            if ci in content_of:
-                # A second content on the other side, close by: a quote split by its cue.
-                first = contents[content_of[ci][0]]
-                other = contents[ki]
-                cue = cues[ci]
-                if gap <= 4 and len(content_of[ci]) == 1 and \
-                        (first.end <= cue.start) != (other.end <= cue.start):
-                    content_of[ci].append(ki)
-                    used.add(ki)
-                continue
-            if gap > 25:
-                continue
-            content_of[ci] = [ki]
-            used.add(ki)
-        for ci, cue in enumerate(cues):
-            if ci not in content_of:
-                source = _nearest_source(cue, sources, [], toks)
-                fallback = _clause_content(doc, cue, source)
-                if fallback:
-                    yield Candidate(
-                        cue=(toks[cue.start].start, toks[cue.end - 1].end), content=fallback,
-                        source=(toks[source.start].start, toks[source.end - 1].end) if source else None)
-                continue
-            parts = [contents[k] for k in content_of[ci]]
-            c_start = min(p.start for p in parts)
-            c_end = max(p.end for p in parts)
-            source = _nearest_source(cue, sources, parts, toks)
-            agent = None if source else passive_agent(doc, cue.start, cue.end)
-            if not source and not agent:
-                subject = subject_before(doc, cue.start, doc.sentences[toks[cue.start].sent][0])
-                if subject and not (c_start <= subject[0] < c_end):
-                    source = TaggedSpan("SRC", *subject)
-            if agent:
-                source = TaggedSpan("SRC", *agent)
-                if c_start < agent[0] < c_end:  # "as 'X' by Y": the agent is not what was said
-                    c_end = agent[0] - 1 if toks[agent[0] - 1].text.lower() == "by" else agent[0]
-            yield Candidate(
-                cue=(toks[cue.start].start, toks[cue.end - 1].end),
-                content=(toks[c_start].start, toks[c_end - 1].end),
-                source=(toks[source.start].start, toks[source.end - 1].end) if source else None,
-            )
-
+            parts = [contents[k] for k in content_of.get(ci, ())]
+            cand = _paragraph_candidate(doc, cue, parts, sources)
+            if cand:
+                yield cand
     if rules:
         from .surface_rules import dash_attributions, rule_candidates
 
@@ -152,6 +98,65 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
             yield Candidate(cue=cue, content=content, source=source)
         for cue, content, source in dash_attributions(doc, covered):
             yield Candidate(cue=cue, content=content, source=source)
+
+
+def _pair_contents(cues: List[TaggedSpan], contents: List[TaggedSpan]) -> dict:
+    """{cue index: [content indices]}: nearest first, each content serving one cue.
+
+    A cue may take a second content on its other side when both are close: a quote split
+    by its cue ("...," he said, "...").
+    """
+    pairs = []
+    for ci, cue in enumerate(cues):
+        for ki, con in enumerate(contents):
+            if con.start <= cue.start and cue.end <= con.end:
+                continue  # the cue sits inside this content: it belongs to an outer cue
+            pairs.append((_gap(cue, con), ci, ki))
+    pairs.sort()
+    content_of: dict = {}
+    used = set()
+    for gap, ci, ki in pairs:
+        if ki in used:
+            continue
+        if ci in content_of:
+            first, other, cue = contents[content_of[ci][0]], contents[ki], cues[ci]
+            if gap <= 4 and len(content_of[ci]) == 1 and \
+                    (first.end <= cue.start) != (other.end <= cue.start):
+                content_of[ci].append(ki)
+                used.add(ki)
+            continue
+        if gap > _MAX_CONTENT_GAP:
+            continue
+        content_of[ci] = [ki]
+        used.add(ki)
+    return content_of
+
+
+def _chars(toks, span: Optional[TaggedSpan]) -> Optional[CharSpan]:
+    return (toks[span.start].start, toks[span.end - 1].end) if span else None
+
+
+def _paragraph_candidate(doc: AnnotatedArticle, cue: TaggedSpan, parts: List[TaggedSpan],
+                         sources: List[TaggedSpan]) -> Optional[Candidate]:
+    """One cue with its content parts (maybe none) and the best source for it."""
+    toks = doc.tokens
+    if not parts:
+        source = _nearest_source(cue, sources, [], toks)
+        fallback = _clause_content(doc, cue, source)
+        return Candidate(_chars(toks, cue), fallback, _chars(toks, source)) if fallback else None
+    c_start = min(p.start for p in parts)
+    c_end = max(p.end for p in parts)
+    source = _nearest_source(cue, sources, parts, toks)
+    agent = None if source else passive_agent(doc, cue.start, cue.end)
+    if agent:
+        source = TaggedSpan("SRC", *agent)
+        if c_start < agent[0] < c_end:  # "as 'X' by Y": the agent is not what was said
+            c_end = agent[0] - 1 if toks[agent[0] - 1].text.lower() == "by" else agent[0]
+    elif not source:
+        subject = subject_before(doc, cue.start, doc.sentences[toks[cue.start].sent][0])
+        if subject and not (c_start <= subject[0] < c_end):
+            source = TaggedSpan("SRC", *subject)
+    return Candidate(_chars(toks, cue), (toks[c_start].start, toks[c_end - 1].end), _chars(toks, source))
 
 
 def _clause_content(doc: AnnotatedArticle, cue: TaggedSpan, source: Optional[TaggedSpan]) -> Optional[CharSpan]:
