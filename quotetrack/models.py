@@ -302,7 +302,7 @@ def _reason(exc: BaseException) -> str:
     if names & {"ConnectionError", "NameResolutionError", "MaxRetryError", "ConnectTimeout",
                 "LocalEntryNotFoundError", "gaierror"} or "Name or service not known" in text \
             or "Failed to resolve" in text:
-        return "no connection to the model servers (raw.githubusercontent.com, huggingface.co); " \
+        return "no connection to Stanza's model servers; " \
                "check the network or proxy and try again"
     if isinstance(exc, PermissionError):
         return f"permission denied ({exc.filename or exc}); choose another --models-dir"

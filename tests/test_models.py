@@ -64,8 +64,8 @@ def _offline(*args, **kwargs):
     import requests
 
     raise requests.exceptions.ConnectionError(
-        "HTTPSConnectionPool(host='raw.githubusercontent.com', port=443): Max retries exceeded "
-        "(Caused by NameResolutionError(\"Failed to resolve 'raw.githubusercontent.com'\"))")
+        "HTTPSConnectionPool(host='models.example.invalid', port=443): Max retries exceeded "
+        "(Caused by NameResolutionError(\"Failed to resolve 'models.example.invalid'\"))")
 
 
 def test_failed_download_is_one_clear_line(tmp_path, monkeypatch):
