@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Iterable, Iterator, List, Optional, Tuple
+from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .annotate import AnnotatedArticle
 from .lexicon import act_of, match_cue
@@ -152,9 +152,12 @@ def _paragraph_candidate(doc: AnnotatedArticle, cue: TaggedSpan, parts: List[Tag
         source = TaggedSpan("SRC", *agent)
         if c_start < agent[0] < c_end:  # "as 'X' by Y": the agent is not what was said
             c_end = agent[0] - 1 if toks[agent[0] - 1].text.lower() == "by" else agent[0]
-    elif not source:
+    elif not source or not (source.end == cue.start or source.start == cue.end):
+        # No tagged source next to the cue: an untagged subject right before it wins
+        # ("..., while the breakaway authorities accused Baku").
         subject = subject_before(doc, cue.start, doc.sentences[toks[cue.start].sent][0])
-        if subject and not (c_start <= subject[0] < c_end):
+        if subject and not (c_start <= subject[0] < c_end) and \
+                (not source or source.end < subject[0] or source.start >= cue.end):
             source = TaggedSpan("SRC", *subject)
     return Candidate(_chars(toks, cue), (toks[c_start].start, toks[c_end - 1].end), _chars(toks, source))
 
