@@ -18,7 +18,7 @@ from .records import Article
 from .tagger import is_candidate, paragraph_features, paragraphs
 
 #: Training options (crfsuite's lbfgs). L1 keeps the shipped models small.
-PARAMS = {"c1": 0.4, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True,
+PARAMS = {"c1": 1.0, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True,
           "feature.minfreq": 2}
 
 
