@@ -455,9 +455,10 @@ def from_stanza_document(article: Article, doc, processors: Iterable[str], *,
     if parsed is not None:
         entities = _entities_from_tags(tokens)
     else:
+        starts = [t.start for t in tokens]
         for ent in getattr(doc, "ents", []) or []:
-            a = _char_to_token(tokens, ent.start_char)
-            b = _char_to_token(tokens, ent.end_char - 1) + 1
+            a = _char_to_token(starts, ent.start_char)
+            b = _char_to_token(starts, ent.end_char - 1) + 1
             entities.append(Entity(a, b, ent.type))
     coref: List[List[Tuple[int, int]]] = []
     for chain in getattr(doc, "coref", None) or []:
@@ -498,8 +499,7 @@ def _entities_from_tags(tokens: Sequence[Token]) -> List[Entity]:
     return out
 
 
-def _char_to_token(tokens: Sequence[Token], char: int) -> int:
-    starts = [t.start for t in tokens]
+def _char_to_token(starts: Sequence[int], char: int) -> int:
     return max(0, bisect.bisect_right(starts, char) - 1)
 
 

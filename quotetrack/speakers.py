@@ -45,7 +45,6 @@ class SpeakerResolver:
         self.people: Dict[str, Speaker] = {}  # full name -> speaker
         self.last_person: Optional[Speaker] = None
         self.organizations: Dict[str, Speaker] = {}  # head word ("ministry") -> last one named
-        self._names = None
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, source: Span, cue: Optional[Span] = None) -> Optional[Speaker]:
