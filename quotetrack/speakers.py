@@ -244,9 +244,11 @@ class SpeakerResolver:
             if t.text[:1].isupper() and t.text.isalpha() and i > 0 and toks[i - 1].text[:1].isupper() \
                     and toks[i - 1].text.isalpha() and toks[i - 1].sent == t.sent:
                 j = i - 1
-                while j - 1 >= 0 and toks[j - 1].sent == t.sent and toks[j - 1].text[:1].isupper() and (
-                        toks[j - 1].text.isalpha() or toks[j - 1].text[:-2].isalpha()
-                        and toks[j - 1].text[-2:] in ("’s", "'s")):
+                while j - 1 >= 0 and toks[j - 1].sent == t.sent and (
+                        toks[j - 1].text[:1].isupper() and (
+                            toks[j - 1].text.isalpha() or toks[j - 1].text[:-2].isalpha()
+                            and toks[j - 1].text[-2:] in ("’s", "'s"))
+                        or toks[j - 1].text in ("’s", "'s") and j >= 2 and toks[j - 2].text[:1].isupper()):
                     j -= 1  # "Azerbaijan's President Ilham Aliyev": possessives belong to the phrase
                 phrase = doc.text[toks[j].start:t.end]
                 sp = self.describe(phrase)

@@ -1,20 +1,25 @@
 """The article quotetrack was conceived from: what a careful reader finds must come out right."""
 import pytest
 
-from quotetrack.annotate import BuiltinAnnotator
+from quotetrack.annotate import BuiltinAnnotator, StanzaAnnotator
 from quotetrack.extract import extract
 from quotetrack.io.readers import read_inputs
 
 pytestmark = pytest.mark.shared
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", params=["builtin", "stanza"])
 def seed(request):
+    """The seed through each annotator available here: built-in, and Stanza tokenize+mwt."""
     from conftest import shared_path
 
     path = shared_path("corpora", "seed", "nagorno-karabakh-truce.txt")
     article = next(iter(read_inputs([str(path)])))
-    return article, extract(BuiltinAnnotator().annotate_one(article))
+    if request.param == "stanza":
+        annotator = StanzaAnnotator(shared_path("models", "stanza"), device="cpu")
+    else:
+        annotator = BuiltinAnnotator()
+    return article, extract(next(iter(annotator.annotate([article]))))
 
 
 def find(attributions, cue_word, source_word=None):
