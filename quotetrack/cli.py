@@ -6,6 +6,7 @@ Data goes to stdout, progress and messages to stderr.
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 
@@ -31,7 +32,10 @@ def _annotator(nlp: str, models_dir, device: str):
     from .annotate import ModelsMissing, make_annotator
 
     try:
-        return make_annotator(nlp, models_dir=models_dir, device=device)
+        annotator = make_annotator(nlp, models_dir=models_dir, device=device)
+        if getattr(annotator, "name", "") == "stanza":
+            annotator.nlp  # load now: a broken model folder is one error, not one per article
+        return annotator
     except ModelsMissing as exc:
         raise click.ClickException(str(exc))
 
@@ -72,9 +76,9 @@ def cli():
               help="Output folder for attributions.jsonl, attributions.csv and articles.csv; "
                    "'-' streams JSONL to stdout.")
 @nlp_options
-@click.option("-j", "--jobs", type=int, default=0,
+@click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for the built-in annotator (0 = one per core).")
-@click.option("--max-bytes", type=int, default=50_000_000, show_default=True,
+@click.option("--max-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True,
               help="Skip input files larger than this.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress on stderr (default: when stderr is a terminal).")
@@ -92,33 +96,41 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
 
         quotetrack extract news.jsonl -o - | jq .act
     """
+    from collections import deque
+
     from .io.readers import read_inputs
     from .io.writers import open_output
     from .pipeline import default_jobs, run
-    from .records import Article, ArticleStatus
+    from .records import ArticleStatus
 
     annotator = _annotator(nlp, models_dir, device)
     jobs = jobs or default_jobs()
     show = sys.stderr.isatty() if progress is None else progress
     bar = _Progress(show)
+    # With several workers the pool reads articles() from its own thread: read errors go
+    # through a deque and are counted where they are written, in this thread.
+    unreadable: deque = deque()
     n_ok = n_err = n_attr = 0
-    errors = []
 
     def articles():
-        nonlocal n_err
         for item in read_inputs(list(inputs), max_bytes=max_bytes):
-            if not isinstance(item, ArticleStatus):  # an Article, or pre-annotated CoNLL-U
+            if isinstance(item, ArticleStatus):  # a file or record that could not be read
+                unreadable.append(item)
+            else:  # an Article, or pre-annotated CoNLL-U
                 yield item
-            else:  # a file or record that could not be read: report and go on
-                n_err += 1
-                errors.append(item)
-                click.echo(f"quotetrack: {item.path or item.article_id}: {item.message}", err=True)
+
+    def flush_unreadable(out):
+        nonlocal n_err
+        while unreadable:
+            item = unreadable.popleft()
+            n_err += 1
+            click.echo(f"quotetrack: {item.path or item.article_id}: {item.message}", err=True)
+            out.add(item, [])
 
     try:
         with open_output(outdir, stdout=sys.stdout) as out:
             for res in run(articles(), annotator, jobs=jobs):
-                while errors:
-                    out.add(errors.pop(0), [])
+                flush_unreadable(out)
                 a = res.article
                 status = ArticleStatus(
                     article_id=a.article_id, path=a.path, status="error" if res.error else "ok",
@@ -132,8 +144,11 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
                 n_attr += len(res.attributions)
                 out.add(status, list(res.attributions))
                 bar.update(n_ok + n_err, f"{n_attr} attributions")
-            while errors:
-                out.add(errors.pop(0), [])
+            flush_unreadable(out)
+    except BrokenPipeError:
+        # `quotetrack extract ... -o - | head`: the reader left; that is not an error.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(0)
     except OSError as exc:
         raise click.ClickException(f"cannot write output: {exc}")
     bar.close()
@@ -145,7 +160,7 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
 @cli.command()
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @nlp_options
-@click.option("--limit", type=int, help="Score only the first N articles.")
+@click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
@@ -153,6 +168,7 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
 
     GOLD_DIR holds text/*.txt and attributions/*.ann. Prints exact and overlap P/R/F1 for
     source, cue and content, joint P/R/F1, and recall of direct and indirect quotes.
+    Here --nlp auto means the built-in annotator, so scores do not depend on the machine.
 
     Example:
 
@@ -161,12 +177,20 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
     from .evaluate import evaluate_dir
     from .pipeline import extract_text
 
+    # Scores must be reproducible: here auto means the built-in annotator, not "whatever
+    # models this machine has".
     annotator = _annotator("builtin" if nlp == "auto" else nlp, models_dir, device)
     bar = _Progress(sys.stderr.isatty())
     t0 = time.monotonic()
-    result = evaluate_dir(gold_dir, lambda aid, text: extract_text(text, article_id=aid, annotator=annotator),
-                          limit=limit, progress=lambda i, n: bar.update(i))
+    try:
+        result = evaluate_dir(gold_dir, lambda aid, text: extract_text(text, article_id=aid, annotator=annotator),
+                              limit=limit, progress=lambda i, n: bar.update(i))
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc))
     bar.close()
+    if not result.articles:
+        raise click.ClickException(f"{gold_dir}: no gold articles (expected text/*.txt and "
+                                   "attributions/*.ann, the PolNeAR layout)")
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:

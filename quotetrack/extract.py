@@ -10,8 +10,8 @@ perhaps target); one shared finishing step turns them into :class:`Attribution` 
 """
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, replace
+import re
+from dataclasses import dataclass
 from typing import Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from .annotate import AnnotatedArticle
@@ -20,15 +20,11 @@ from .records import Attribution, Span
 from .surface_rules import passive_agent, subject_before
 from .tagger import TaggedSpan, default_tagger, is_quote
 
-log = logging.getLogger(__name__)
-
 CharSpan = Tuple[int, int]
 
-_TRIM = " \t\r\n.,;:!?\"'“”‘’«»‹›„()[]—–-"
-# What may be trimmed from the ends of spans: sources and cues lose edge punctuation,
-# content keeps its quotation marks (they decide the kind).
+# What is trimmed from the ends of every span: whitespace and edge punctuation, but never
+# quotation marks (they decide the kind).
 _SPAN_TRIM = " \t\r\n,;:—–-"
-_CONTENT_TRIM = " \t\r\n,;:—–-"
 _QUOTES = "\"'“”‘’«»‹›„"
 # Words that end the noun phrase after a targeted cue ("accused Baku *of* ...").
 _TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
@@ -221,7 +217,6 @@ def trim(text: str, start: int, end: int, chars: str = " \t\r\n") -> CharSpan:
 
 
 _OPENING = "“‘«\"'„‹"
-_CLOSING = "”’»\"'›"
 
 
 def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
@@ -253,9 +248,15 @@ def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
         para_start, end = nxt, trim(text, nxt, para_end)[1]
 
 
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)|(?<=s)['’](?=\s|$)")
+
+
 def kind_of(content: str) -> str:
-    """direct = fully in quotation marks, mixed = partly, indirect = none."""
-    core = content.strip(" \t\r\n.,;:!?—–-")
+    """direct = fully in quotation marks, mixed = partly, indirect = none.
+
+    Apostrophes ("won't", "the country's", "voters’") are not quotation marks.
+    """
+    core = _APOSTROPHE.sub("", content).strip(" \t\r\n.,;:!?—–-")
     if not any(q in core for q in _QUOTES):
         return "indirect"
     if core and core[0] in _QUOTES and core[-1] in _QUOTES:
@@ -318,7 +319,7 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
         if doc.in_skip_range(cand.cue[0]):
             continue
         cue = trim(text, *cand.cue, chars=_SPAN_TRIM)
-        content = trim(text, *cand.content, chars=_CONTENT_TRIM) if cand.content else None
+        content = trim(text, *cand.content, chars=_SPAN_TRIM) if cand.content else None
         if content:
             content = extend_multiparagraph(text, content)
         source = trim(text, *cand.source, chars=_SPAN_TRIM) if cand.source else None

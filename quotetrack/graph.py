@@ -178,7 +178,7 @@ def _read_jsonl(path: Path, warnings: List[str]) -> Iterable[Attribution]:
                 continue
             try:
                 yield Attribution.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError) as e:
+            except (ValueError, KeyError, TypeError, RecursionError) as e:
                 warnings.append(f"{path}:{n}: skipped, not an attribution record ({e})")
 
 

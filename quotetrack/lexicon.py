@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 DATA = Path(__file__).parent / "data"
 
@@ -127,8 +127,15 @@ def _title_longest() -> int:
     return max(len(k) for k in titles())
 
 
+@lru_cache(maxsize=None)
+def _title_first_words() -> FrozenSet[str]:
+    return frozenset(k[0] for k in titles())
+
+
 def match_title(words: List[str], i: int) -> Optional[Tuple[int, str]]:
     """Longest title starting at ``words[i]`` (lower-cased): (length, holder kind) or None."""
+    if words[i] not in _title_first_words():  # most words: no dictionary probes at all
+        return None
     table = titles()
     for n in range(min(_title_longest(), len(words) - i), 0, -1):
         kind = table.get(tuple(words[i:i + n]))

@@ -110,10 +110,13 @@ class Attribution:
 
     @staticmethod
     def make_id(article_id: str, cue: Optional[Span], content: Optional[Span]) -> str:
+        # The texts are hashed too: two different articles that happen to share an id
+        # (row numbers of two batches' news.jsonl) must not produce the same attribution id.
         anchor = cue or content
         c = content or cue
         return stable_id(article_id, anchor.start if anchor else -1, anchor.end if anchor else -1,
-                         c.start if c else -1, c.end if c else -1)
+                         c.start if c else -1, c.end if c else -1,
+                         anchor.text if anchor else "", c.text if c else "")
 
     def to_dict(self) -> dict:
         """The JSONL record of the output contract."""
@@ -138,6 +141,9 @@ class Attribution:
         def span(v):
             return Span(v["text"], int(v["start"]), int(v["end"])) if v else None
 
+        for key in ("id", "article_id", "kind", "act"):
+            if not isinstance(d.get(key), str):
+                raise TypeError(f"attribution field {key!r} must be a string, not {type(d.get(key)).__name__}")
         sp = d.get("speaker")
         return cls(
             id=d["id"], article_id=d["article_id"], kind=d["kind"], act=d["act"],

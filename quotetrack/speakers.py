@@ -43,6 +43,7 @@ class SpeakerResolver:
     def __init__(self, doc: AnnotatedArticle):
         self.doc = doc
         self.people: Dict[str, Speaker] = {}  # full name -> speaker
+        self.by_surname: Dict[str, List[str]] = {}  # surname -> full names seen
         self.last_person: Optional[Speaker] = None
         self.organizations: Dict[str, Speaker] = {}  # head word ("ministry") -> last one named
 
@@ -212,6 +213,7 @@ class SpeakerResolver:
     def _remember(self, sp: Speaker) -> None:
         if len(sp.name.split()) >= 2 and sp.name not in self.people:
             self.people[sp.name] = sp
+            self.by_surname.setdefault(sp.name.split()[-1], []).append(sp.name)
         self.last_person = self.people.get(sp.name, sp)
 
     def _full_name(self, name: str) -> Optional[str]:
@@ -219,8 +221,8 @@ class SpeakerResolver:
         if name in self.people:
             return name
         parts = name.split()
-        hits = [full for full in self.people if full.split()[-1] == parts[-1]
-                and (len(parts) == 1 or full.endswith(name))]
+        hits = [full for full in self.by_surname.get(parts[-1], ())
+                if len(parts) == 1 or full.endswith(name)]
         return hits[0] if len(hits) == 1 else None
 
     def _antecedent(self, char: int) -> Optional[Speaker]:

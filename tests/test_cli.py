@@ -100,3 +100,40 @@ def test_evaluate_scores_a_tiny_gold_folder(runner, tmp_path):
     assert result.exit_code == 0, result.output
     scores = json.loads(result.stdout)
     assert scores["joint"]["f1"] == 100.0
+
+
+def test_two_batches_with_the_same_record_ids_keep_all_statements(runner, tmp_path):
+    outs = []
+    for name, text in (("b1", "Norway accused Sweden of illegal fishing."),
+                       ("b2", "Brazil accused Mexico of illegal fishing.")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "news.jsonl").write_text(json.dumps({"text": text}) + "\n", encoding="utf-8")
+        out = tmp_path / f"out-{name}"
+        assert runner.invoke(cli, ["extract", str(tmp_path / name), "-o", str(out), "--nlp", "builtin"]).exit_code == 0
+        outs.append(out)
+    ids = [json.loads((o / "attributions.jsonl").read_text().splitlines()[0])["id"] for o in outs]
+    assert ids[0] != ids[1]  # same article id and offsets, different text: different ids
+    result = runner.invoke(cli, ["report", *map(str, outs), "--format", "json", "--section", "accusations"])
+    assert result.exit_code == 0, result.output
+    assert "Sweden" in result.stdout and "Mexico" in result.stdout
+
+
+def test_pathological_json_is_one_error_line(runner, tmp_path):
+    (tmp_path / "deep.json").write_text("[" * 100000, encoding="utf-8")
+    (tmp_path / "digits.jsonl").write_text('{"text": "x", "n": ' + "9" * 5000 + "}\n", encoding="utf-8")
+    (tmp_path / "ok.txt").write_text(ARTICLE, encoding="utf-8")
+    result = runner.invoke(cli, ["extract", str(tmp_path), "-o", str(tmp_path / "out"), "--nlp", "builtin"])
+    assert result.exit_code == 0 and "Traceback" not in result.stderr
+    assert result.stderr.count("not valid JSON") == 2
+
+
+@pytest.mark.parametrize("args", [["extract", "x.txt", "-o", "-", "--max-bytes", "-5"],
+                                  ["extract", "x.txt", "-o", "-", "-j", "-3"],
+                                  ["evaluate", ".", "--limit", "-1"]])
+def test_bad_numbers_are_usage_errors(runner, args):
+    assert runner.invoke(cli, args).exit_code == 2
+
+
+def test_evaluate_on_a_folder_without_gold_is_one_error(runner, tmp_path):
+    result = runner.invoke(cli, ["evaluate", str(tmp_path)])
+    assert result.exit_code == 1 and "no gold articles" in result.stderr

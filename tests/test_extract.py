@@ -109,3 +109,9 @@ def test_kinds():
 def test_ids_are_stable_across_runs():
     text = "The governor said the road would reopen."
     assert [a.id for a in extract_text(text)] == [a.id for a in extract_text(text)]
+
+
+def test_apostrophes_are_not_quotation_marks():
+    assert kind_of("the country's army won't retreat") == "indirect"
+    assert kind_of("voters’ anger would grow") == "indirect"
+    assert kind_of("it was ‘all of it’") == "mixed"

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import (IO, Any, Dict, Iterable, Iterator, List, MutableMapping, Optional, Sequence,
                     Set, Tuple, Union)
 
+from ..annotate import AnnotatedArticle
 from ..records import Article, ArticleStatus
 from .boilerplate import boilerplate_ranges, merge_ranges
 
@@ -519,6 +520,8 @@ def _read_json(path: str, base: str, max_bytes: int) -> Iterator[_Result]:
         hint = "; it looks like JSON Lines: name it .jsonl" if e.msg == "Extra data" else ""
         raise _ReadError(f"{name}: not valid JSON ({e.msg} at line {e.lineno}, "
                          f"column {e.colno}){hint}") from None
+    except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting too deep
+        raise _ReadError(f"{name}: not valid JSON ({type(e).__name__}: {str(e)[:80]})") from None
     single = False
     if isinstance(obj, dict) and isinstance(obj.get("articles"), list):
         records = obj["articles"]
@@ -558,6 +561,9 @@ def _jsonl_items(lines: Iterable[Tuple[int, str]], base: str, path: Optional[str
         except json.JSONDecodeError as e:
             yield _error(default_id, path, f"{where}: not valid JSON ({e.msg} at column "
                                            f"{e.colno})")
+            continue
+        except (ValueError, RecursionError) as e:  # a 5,000-digit number, nesting too deep
+            yield _error(default_id, path, f"{where}: not valid JSON ({type(e).__name__}: {str(e)[:80]})")
             continue
         if not isinstance(rec, dict):
             yield _error(default_id, path, f"{where}: expected an object, got "
@@ -731,7 +737,12 @@ def read_inputs(inputs: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
     for path in paths:
         for item, warning in _guarded(path, bases[path], max_bytes=max_bytes, stdin=stdin,
                                       skip_title=skip_title):
-            if isinstance(item, Article):
+            if isinstance(item, AnnotatedArticle):  # CoNLL-U: its article needs a unique id too
+                article, renamed = _unique(item.article, taken)
+                item.article = article
+                if renamed:
+                    log.warning("%s (%s): %s", path, article.article_id, renamed)
+            elif isinstance(item, Article):
                 item, renamed = _unique(item, taken)
                 warning = "; ".join(w for w in (warning, renamed) if w)
                 if warning:

@@ -298,7 +298,7 @@ def _iter_attributions(lines: Iterable[str], name: str) -> Iterator[Attribution]
             continue
         try:
             record = Attribution.from_dict(json.loads(line))
-        except (ValueError, KeyError, TypeError, AttributeError) as e:
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
             bad += 1
             reason = e.msg if isinstance(e, json.JSONDecodeError) else f"{type(e).__name__}: {e}"
             log.warning("%s, line %d: not an attribution record (%s); skipped", name, n, reason)
