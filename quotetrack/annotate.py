@@ -453,7 +453,7 @@ def from_stanza_document(article: Article, doc, processors: Iterable[str], *,
                 j += 1
         sentences.append((first, len(tokens)))
     if parsed is not None:
-        entities = _entities_from_tags(tokens)
+        entities = entities_from_tags([t.ner for t in tokens])
     else:
         starts = [t.start for t in tokens]
         for ent in getattr(doc, "ents", []) or []:
@@ -480,22 +480,22 @@ def from_stanza_document(article: Article, doc, processors: Iterable[str], *,
     return AnnotatedArticle(article, tokens, sentences, frozenset(processors), entities, coref)
 
 
-def _entities_from_tags(tokens: Sequence[Token]) -> List[Entity]:
-    """Entities from the tokens' BIOES (or BIO) NER tags."""
+def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
+    """Entity spans from per-token BIOES (or BIO) NER tags; None counts as "O"."""
     out: List[Entity] = []
-    start: Optional[int] = None
-    typ = None
-    for i, t in enumerate(list(tokens) + [None]):
-        tag = (t.ner if t is not None else None) or "O"
-        prefix, _, kind = tag.partition("-")
-        if start is not None and (prefix in ("B", "S", "O") or kind != typ):
-            out.append(Entity(start, i, typ))
-            start = None
-        if prefix in ("B", "S", "I", "E") and kind and start is None:
-            start, typ = i, kind
+    start, typ = None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        tag = tag or "O"
+        prefix, _, t = tag.partition("-")
+        if prefix in ("B", "S") or tag == "O" or (prefix in ("I", "E") and t != typ):
+            if start is not None:
+                out.append(Entity(start, i, typ))
+                start, typ = None, None
+        if prefix in ("B", "S", "I", "E") and t and start is None:
+            start, typ = i, t
         if prefix in ("E", "S") and start is not None:
             out.append(Entity(start, i + 1, typ))
-            start = None
+            start, typ = None, None
     return out
 
 

@@ -34,13 +34,13 @@ from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence
 from .annotate import AnnotatedArticle, Token
 from .extract import Candidate
 from .lexicon import Cue, cue_first_words, match_cue
+from .tagger import is_quote
 
 CharSpan = Tuple[int, int]
 
 _OPEN_Q = frozenset("“‘«‹„")
 _CLOSE_Q = frozenset("”’»›")
 _STRAIGHT_Q = frozenset(['"', "``", "''"])
-_ALL_Q = _OPEN_Q | _CLOSE_Q | _STRAIGHT_Q | {"'"}
 # Relations that never belong to a speaker or target phrase.
 _PHRASE_STOPS = frozenset(["acl:relcl", "parataxis", "dep", "reparandum", "punct:paren"])
 # Relations of the cue verb whose tokens, when right before it, belong to the cue.
@@ -118,10 +118,6 @@ class _Parse:
 
 def _base(rel: Optional[str]) -> str:
     return (rel or "").split(":")[0]
-
-
-def _is_quote(w: str) -> bool:
-    return w in _ALL_Q
 
 
 # --------------------------------------------------------------------------------------
@@ -235,7 +231,7 @@ def _edges(p: _Parse, tokens: Set[int], *, keep_quotes: bool) -> Optional[Tuple[
 
     def trimmable(k: int) -> bool:
         t = toks[k]
-        if keep_quotes and _is_quote(t.text):
+        if keep_quotes and is_quote(t.text):
             return False
         return t.upos == "PUNCT" or (not t.text[:1].isalnum() and t.text not in ("$", "%", "&", "#", "@"))
 
@@ -297,9 +293,9 @@ def _trim_content(p: _Parse, tokens: Set[int], cue: _Cue) -> Optional[Tuple[int,
     a, b = rng
     toks = p.toks
     # drop a dangling quote mark left at an end with no partner inside the span
-    if _is_quote(toks[a].text) and not any(_is_quote(toks[k].text) for k in range(a + 1, b + 1)):
+    if is_quote(toks[a].text) and not any(is_quote(toks[k].text) for k in range(a + 1, b + 1)):
         a += 1
-    if b >= a and _is_quote(toks[b].text) and not any(_is_quote(toks[k].text) for k in range(a, b)):
+    if b >= a and is_quote(toks[b].text) and not any(is_quote(toks[k].text) for k in range(a, b)):
         b -= 1
     return (a, b) if a <= b else None
 
@@ -357,12 +353,12 @@ def _introduces(p: _Parse, k: int) -> bool:
     toks = p.toks
     sub = p.subtree(k)
     first = min(sub)
-    if _is_quote(toks[first].text):
+    if is_quote(toks[first].text):
         return True
     j = first - 1
     while j >= 0 and toks[j].text in (",", "—"):
         j -= 1
-    return j >= 0 and (toks[j].text == ":" or _is_quote(toks[j].text))
+    return j >= 0 and (toks[j].text == ":" or is_quote(toks[j].text))
 
 
 def _content_tokens(p: _Parse, cue: _Cue, lex: Cue) -> Tuple[Set[int], str]:
@@ -407,7 +403,7 @@ def _content_tokens(p: _Parse, cue: _Cue, lex: Cue) -> Tuple[Set[int], str]:
     if lex.target != "obj":
         objs = p.kids(v, "obj")
         if objs and (lex.act in _OBJ_CONTENT_ACTS
-                     or any(_is_quote(toks[m].text) for m in p.subtree(objs[0]))):
+                     or any(is_quote(toks[m].text) for m in p.subtree(objs[0]))):
             return p.subtree(objs[0]), "obj"
         if lex.lemma == "call for":
             for k in p.kids(v, "obl"):
@@ -559,7 +555,7 @@ def _verb_candidate(p: _Parse, cue: _Cue, sent: Tuple[int, int], sentences, k: i
         # mid-quote attribution: "...," he said, "..." -- a quotation right after the cue
         # clause continues a quoted content that ended before the cue
         q = _adjacent_quote(p, cue, source, sent, sentences, k)
-        if q is not None and q[0] > cue.last and _is_quote(p.toks[content[1]].text):
+        if q is not None and q[0] > cue.last and is_quote(p.toks[content[1]].text):
             content = (content[0], q[1])
     target = _target(p, cue, lex, content_toks)
     if content is None and not (target and source and lex.act in _BARE_TARGET_ACTS):
@@ -578,7 +574,7 @@ def sentence_can_attribute(words: Sequence[str]) -> bool:
     firsts = cue_first_words()
     lower = [w.lower() for w in words]
     for i, w in enumerate(words):
-        if w in _ALL_Q:
+        if is_quote(w):
             return True
         if lower[i] in firsts and match_cue(lower, i):  # whole forms: "point out", not "point"
             return True

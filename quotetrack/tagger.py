@@ -12,7 +12,6 @@ Paragraphs with no quote mark, colon or cue word cannot hold an attribution and 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +26,6 @@ _OPEN_Q = frozenset("“‘«‹„")
 _CLOSE_Q = frozenset("”’»›")
 _STRAIGHT_Q = frozenset("\"'")
 _PRONOUNS = frozenset("he she they it we i you who which his her their its".split())
-_PUNCT_RE = re.compile(r"^\W+$")
 
 
 def shape(word: str) -> str:

@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..annotate import AnnotatedArticle, Entity, Token
+from ..annotate import AnnotatedArticle, Entity, Token, entities_from_tags
 from ..records import Article, ArticleStatus
 
 #: File extensions read as CoNLL-U.
@@ -325,25 +325,6 @@ def _rebuild(sents: List[_Sentence]) -> str:
 # --------------------------------------------------------------------------- entities
 
 
-def _bioes_entities(tags: Sequence[Optional[str]]) -> List[Entity]:
-    out: List[Entity] = []
-    start, typ = None, None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        tag = tag or "O"
-        prefix, _, t = tag.partition("-")
-        if prefix in ("B", "S") or tag == "O" or (prefix in ("I", "E") and t != typ):
-            if start is not None:
-                out.append(Entity(start, i, typ))
-                start, typ = None, None
-        if prefix in ("B", "S", "I", "E") and t:
-            if start is None:
-                start, typ = i, t
-        if prefix in ("E", "S") and start is not None:
-            out.append(Entity(start, i + 1, typ))
-            start, typ = None, None
-    return out
-
-
 def _gum_mentions(words: List[_Word], fields: List[str]) -> List[Tuple[int, int, Dict[str, str]]]:
     """(first word, end word, attributes) of every GUM ``Entity=`` mention."""
     mentions: List[Tuple[int, int, Dict[str, str]]] = []
@@ -416,7 +397,7 @@ def _build(meta: Dict[str, str], sents: List[_Sentence], article_id: str,
     entities: List[Entity] = []
     coref: List[List[Tuple[int, int]]] = []
     if any(ner_tags):
-        entities = _bioes_entities(ner_tags)
+        entities = entities_from_tags(ner_tags)
     elif any("Entity" in w.misc for w in words):
         mentions = _gum_mentions(words, _gum_fields(meta))
         chains: Dict[str, List[Tuple[int, int]]] = {}
