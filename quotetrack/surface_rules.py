@@ -7,7 +7,7 @@ never override it.
 """
 from __future__ import annotations
 
-from typing import Iterable, Iterator, List, Optional, Set, Tuple
+from typing import Iterator, Optional, Set, Tuple
 
 from .annotate import AnnotatedArticle
 from .lexicon import match_cue

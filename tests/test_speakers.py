@@ -1,4 +1,4 @@
-from quotetrack.annotate import AnnotatedArticle, BuiltinAnnotator, Entity
+from quotetrack.annotate import BuiltinAnnotator, Entity
 from quotetrack.records import Article, Span
 from quotetrack.speakers import SpeakerResolver
 

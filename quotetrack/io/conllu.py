@@ -567,11 +567,3 @@ def to_conllu(doc: AnnotatedArticle) -> str:
             i = j
         out.append("")
     return "\n".join(out) + "\n"
-
-
-def write_conllu(docs: Iterable[AnnotatedArticle], path: Union[str, os.PathLike]) -> None:
-    """Write annotated articles to one CoNLL-U file (one ``# newdoc`` each)."""
-    with open(path, "w", encoding="utf-8") as f:
-        for doc in docs:
-            f.write(to_conllu(doc))
-            f.write("\n")
