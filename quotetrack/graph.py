@@ -353,8 +353,9 @@ def build(corpus: Corpus, *, level: str = "actor") -> Network:
     edges: Dict[Tuple[str, str, str], Dict[str, list]] = {}
 
     def add(u: str, v: str, act: str, a: Attribution, answers_to: str = "") -> None:
-        e = edges.setdefault((u, v, act), {"attrs": [], "answers_to": []})
-        if a.id not in [x.id for x in e["attrs"]]:
+        e = edges.setdefault((u, v, act), {"attrs": [], "answers_to": [], "ids": set()})
+        if a.id not in e["ids"]:
+            e["ids"].add(a.id)
             e["attrs"].append(a)
         if answers_to and answers_to not in e["answers_to"]:
             e["answers_to"].append(answers_to)

@@ -33,6 +33,14 @@ def _country_of(phrase: str) -> Optional[str]:
     return country_of(phrase)
 
 
+_ARTICLE_RE = re.compile(r"^(the|a|an)\s+", re.I)
+
+
+def _strip_article(text: str) -> str:
+    """ "the breakaway authorities" -> "breakaway authorities" """
+    return _ARTICLE_RE.sub("", text.strip())
+
+
 def _words(text: str) -> List[Tuple[str, int, int]]:
     return [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
 
@@ -72,7 +80,7 @@ class SpeakerResolver:
     def describe(self, text: str) -> Optional[Speaker]:
         """A speaker from a noun phrase alone (plus names seen earlier in the article)."""
         text = _RELATIVE_CLAUSE.split(text, 1)[0].strip()  # "X, who heads the Y" -> "X"
-        bare = re.sub(r"^(the|a|an)\s+", "", text, flags=re.I)
+        bare = _strip_article(text)
         whole = _country_of(bare)
         if whole and not match_title([w.lower() for w in bare.split()], len(bare.split()) - 1):
             # "Azerbaijan", "Baku", "Downing Street", "the Kremlin": the state speaks
@@ -150,15 +158,15 @@ class SpeakerResolver:
             return Speaker(stable_id("person", name.lower()), name, "person", title, affiliation)
         if title_kind == "organization":
             label = text.strip()
-            label = re.sub(r"^(the|a|an)\s+", "", label, flags=re.I)
+            label = _strip_article(label)
             return Speaker(stable_id("organization", label.lower()), label, "organization",
                            None, affiliation)
         if title_kind == "person" and affiliation:
             # "Armenia's Prime Minister": a role, no name; unresolved person
-            label = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+            label = _strip_article(text)
             return Speaker(stable_id("person", f"{title} of {affiliation}".lower()),
                            label, "person", title, affiliation)
-        label = re.sub(r"^(the|a|an)\s+", "", text.strip(), flags=re.I)
+        label = _strip_article(text)
         if not label:
             return None
         if affiliation and label.lower() in (affiliation.lower(),):
