@@ -137,3 +137,20 @@ def test_bad_numbers_are_usage_errors(runner, args):
 def test_evaluate_on_a_folder_without_gold_is_one_error(runner, tmp_path):
     result = runner.invoke(cli, ["evaluate", str(tmp_path)])
     assert result.exit_code == 1 and "no gold articles" in result.stderr
+
+
+def test_broken_model_folder_is_one_error_not_one_per_article(runner, tmp_path):
+    models = tmp_path / "models"
+    (models / "en" / "tokenize").mkdir(parents=True)
+    (models / "resources.json").write_text("{}", encoding="utf-8")
+    (models / "en" / "tokenize" / "combined.pt").write_bytes(b"not a model")
+    src = tmp_path / "in"
+    src.mkdir()
+    for i in range(3):
+        (src / f"a{i}.txt").write_text(ARTICLE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["extract", str(src), "-o", str(out), "--nlp", "auto",
+                                 "--models-dir", str(models)])
+    assert result.exit_code == 1
+    assert result.stderr.count("Error:") == 1 and "Traceback" not in result.stderr
+    assert not out.exists()  # nothing half-written
