@@ -576,13 +576,18 @@ def _jsonl_items(lines: Iterable[Tuple[int, str]], base: str, path: Optional[str
             yield _record_error(rec, default_id, path, f"{where}: {e}"), ""
 
 
-def _read_jsonl(path: str, base: str, max_bytes: int) -> Iterator[_Result]:
+def _sniff_encoding(path: str) -> Tuple[str, str]:
+    """(encoding, warning) of a record file read in streaming mode; empty files fail."""
     chunks = _file_chunks(path)
     with open(path, "rb") as f:
         head = f.read(_SNIFF_BYTES)
     if not head.strip():
         raise _ReadError("empty file")
-    encoding, warning = _choose_encoding(head, chunks)
+    return _choose_encoding(head, chunks)
+
+
+def _read_jsonl(path: str, base: str, max_bytes: int) -> Iterator[_Result]:
+    encoding, warning = _sniff_encoding(path)
     # newline="" keeps "\r" inside lines (JSON strings cannot hold a raw one anyway).
     with open(path, encoding=encoding, newline="") as f:
         yield from _jsonl_items(enumerate(f, 1), base, path, Path(path).name, max_bytes,
@@ -599,12 +604,7 @@ def _raise_field_limit(max_bytes: int) -> None:
 
 def _read_csv(path: str, base: str, max_bytes: int, delimiter: str) -> Iterator[_Result]:
     name = Path(path).name
-    chunks = _file_chunks(path)
-    with open(path, "rb") as f:
-        head = f.read(_SNIFF_BYTES)
-    if not head.strip():
-        raise _ReadError("empty file")
-    encoding, warning = _choose_encoding(head, chunks)
+    encoding, warning = _sniff_encoding(path)
     _raise_field_limit(max_bytes)
     with open(path, encoding=encoding, newline="") as f:
         reader = csv.reader(f, delimiter=delimiter)
