@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
+from .lexicon import CLOSING_QUOTES, OPENING_QUOTES
 from .records import Article
 
 log = logging.getLogger(__name__)
@@ -136,8 +137,6 @@ _TOKEN_RE = re.compile(
     re.VERBOSE | re.UNICODE,
 )
 
-_OPENING_QUOTES = "\"“‘«‹„'"
-_CLOSING_QUOTES = "\"”’»›'"
 _SENT_END = ".!?…"
 
 
@@ -180,7 +179,7 @@ def split_sentences(text: str, tokens: Sequence[Tuple[str, int, int]]) -> List[T
                                                 and tok.lower().rstrip(".") in _abbreviations()
                                                 and _followed_by_sentence_start(tokens, j, strict=True)):
             # absorb closing quotes and brackets
-            while j < n and (tokens[j][0] in _CLOSING_QUOTES or tokens[j][0] in ")]") \
+            while j < n and (tokens[j][0] in CLOSING_QUOTES or tokens[j][0] in ")]") \
                     and tokens[j][1] == tokens[j - 1][2]:
                 j += 1
             if tok in _SENT_END or tok == "...":
@@ -204,9 +203,9 @@ def _followed_by_sentence_start(tokens, j: int, *, strict: bool) -> bool:
     nxt = tokens[j][0]
     if strict:  # after an abbreviation, only a clear new-sentence opener counts
         return nxt in ("The", "He", "She", "It", "They", "We", "I", "But", "In", "A", "This") \
-            or nxt[0] in _OPENING_QUOTES
+            or nxt[0] in OPENING_QUOTES
     c = nxt[0]
-    return c.isupper() or c.isdigit() or c in _OPENING_QUOTES or c in "([-—"
+    return c.isupper() or c.isdigit() or c in OPENING_QUOTES or c in "([-—"
 
 
 class BuiltinAnnotator(Annotator):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Iterable, Iterator, List, Optional, Tuple
 
 from .annotate import AnnotatedArticle
-from .lexicon import act_of, match_cue
+from .lexicon import OPENING_QUOTES, QUOTE_MARKS, act_of, match_cue
 from .records import Attribution, Span
 from .surface_rules import passive_agent, subject_before
 from .tagger import TaggedSpan, default_tagger, is_quote
@@ -25,7 +25,6 @@ CharSpan = Tuple[int, int]
 # What is trimmed from the ends of every span: whitespace and edge punctuation, but never
 # quotation marks (they decide the kind).
 _SPAN_TRIM = " \t\r\n,;:—–-"
-_QUOTES = "\"'“”‘’«»‹›„"
 # Words that end the noun phrase after a targeted cue ("accused Baku *of* ...").
 _TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
                           "and but when while because if amid during".split())
@@ -216,7 +215,6 @@ def trim(text: str, start: int, end: int, chars: str = " \t\r\n") -> CharSpan:
     return start, end
 
 
-_OPENING = "“‘«\"'„‹"
 
 
 def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
@@ -224,7 +222,7 @@ def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
     that one opens with a quote mark (the news convention for multi-paragraph quotes)."""
     start, end = content
     stripped = text[start:end].lstrip()
-    if not stripped or stripped[0] not in _OPENING:
+    if not stripped or stripped[0] not in OPENING_QUOTES:
         return content
     para_start = start
     while True:
@@ -241,7 +239,7 @@ def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
         nxt = line_end
         while nxt < len(text) and text[nxt] in " \t\r\n":
             nxt += 1
-        if nxt >= len(text) or text[nxt] not in _OPENING:
+        if nxt >= len(text) or text[nxt] not in OPENING_QUOTES:
             return start, end
         para_end = text.find("\n", nxt)
         para_end = len(text) if para_end < 0 else para_end
@@ -257,9 +255,9 @@ def kind_of(content: str) -> str:
     Apostrophes ("won't", "the country's", "voters’") are not quotation marks.
     """
     core = _APOSTROPHE.sub("", content).strip(" \t\r\n.,;:!?—–-")
-    if not any(q in core for q in _QUOTES):
+    if not any(q in core for q in QUOTE_MARKS):
         return "indirect"
-    if core and core[0] in _QUOTES and core[-1] in _QUOTES:
+    if core and core[0] in QUOTE_MARKS and core[-1] in QUOTE_MARKS:
         return "direct"
     return "mixed"
 

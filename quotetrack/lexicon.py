@@ -19,6 +19,12 @@ TARGETED_ACTS = frozenset({"accuse", "criticize", "deny", "reject", "respond", "
                            "urge", "praise", "ask"})
 
 
+#: Quotation marks, straight and typographic; straight ones open and close.
+OPENING_QUOTES = "\"'“‘«‹„"
+CLOSING_QUOTES = "\"'”’»›"
+QUOTE_MARKS = "".join(dict.fromkeys(OPENING_QUOTES + CLOSING_QUOTES))
+
+
 @dataclass(frozen=True)
 class Cue:
     lemma: str  # "call on"

@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from .annotate import AnnotatedArticle
-from .lexicon import DATA, cue_first_words, match_cue, match_title
+from .lexicon import CLOSING_QUOTES, DATA, OPENING_QUOTES, cue_first_words, match_cue, match_title
 
 MODEL_PATHS = {"role": DATA / "tagger-role.crfsuite", "content": DATA / "tagger-content.crfsuite"}
 
-_OPEN_Q = frozenset("“‘«‹„")
-_CLOSE_Q = frozenset("”’»›")
-_STRAIGHT_Q = frozenset("\"'")
+_STRAIGHT_Q = frozenset("\"'")  # these toggle: open when outside a quote, close inside
+_OPEN_Q = frozenset(OPENING_QUOTES) - _STRAIGHT_Q
+_CLOSE_Q = frozenset(CLOSING_QUOTES) - _STRAIGHT_Q
 _PRONOUNS = frozenset("he she they it we i you who which his her their its".split())
 
 
