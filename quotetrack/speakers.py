@@ -10,6 +10,7 @@ import re
 from typing import Dict, List, Optional, Tuple
 
 from .annotate import AnnotatedArticle
+from .geo import country_of
 from .lexicon import match_title
 from .records import Span, Speaker, stable_id
 
@@ -23,14 +24,6 @@ _WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
 _POSSESSIVE = ("'s", "’s")
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads)\b")
 _CONNECT = frozenset(["of", "for", "de", "van", "von", "al", "bin", "la", "le", "du"])
-
-
-def _country_of(phrase: str) -> Optional[str]:
-    try:
-        from .geo import country_of
-    except ImportError:  # the geography lexicon is optional for this module
-        return None
-    return country_of(phrase)
 
 
 _ARTICLE_RE = re.compile(r"^(the|a|an)\s+", re.I)
@@ -81,7 +74,7 @@ class SpeakerResolver:
         """A speaker from a noun phrase alone (plus names seen earlier in the article)."""
         text = _RELATIVE_CLAUSE.split(text, 1)[0].strip()  # "X, who heads the Y" -> "X"
         bare = _strip_article(text)
-        whole = _country_of(bare)
+        whole = country_of(bare)
         if whole and not match_title([w.lower() for w in bare.split()], len(bare.split()) - 1):
             # "Azerbaijan", "Baku", "Downing Street", "the Kremlin": the state speaks
             return Speaker(stable_id("country", whole), whole, "country")
@@ -117,12 +110,12 @@ class SpeakerResolver:
             if lw in _CONNECT and name_words and i + 1 < n and words[i + 1][0][:1].isupper():
                 # "Foreign Minister Ararat Mirzoyan of Armenia": "of X" names the affiliation
                 tail = " ".join(x[0] for x in words[i + 1:])
-                country = _country_of(tail)
+                country = country_of(tail)
                 if country or (lw == "of" and (title_parts or len(name_words) >= 2)):
                     # an unknown place or body after a full name is still its affiliation
                     affiliation = affiliation or country or tail
                     break
-            country = _country_of(w) if w[:1].isupper() else None
+            country = country_of(w) if w[:1].isupper() else None
             if country and (i + 1 < n and lower[i + 1] in _POSSESSIVE or not name_words):
                 affiliation = affiliation or country
                 if i == n - 1 and not title_parts and not name_words:
@@ -193,7 +186,7 @@ class SpeakerResolver:
         kind = {"PERSON": "person", "PER": "person", "ORG": "organization", "ORGANIZATION": "organization",
                 "NORP": "group"}.get(etype)
         if etype in ("GPE", "LOC", "PLACE"):
-            country = _country_of(speaker.name)
+            country = country_of(speaker.name)
             if country:
                 return Speaker(stable_id("country", country), country, "country")
         if kind and kind != speaker.kind:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from pathlib import Path
-from typing import Any, Dict, Union
+from typing import Any, Dict, List, Tuple, Union
 
 from . import xml_text
 
@@ -52,28 +52,16 @@ def clean_graph(graph, *, spells: bool):
     g.graph.update({k: clean_value(v) for k, v in graph.graph.items() if k != "mode"})
     dated = False
     for n, d in graph.nodes(data=True):
-        data: Dict[str, Any] = {}
-        for k, v in d.items():
-            if spells and k in _TIME_KEYS:
-                continue
-            data["act" if k == "type" else xml_text(str(k))] = clean_value(v)
-        if spells:
-            dates = [x for x in str(d.get("dates", "")).split(";") if x]
-            if dates:
-                data["spells"] = [(dates[0], dates[-1])]
-                dated = True
+        data, dates = _attributes(d, spells)
+        if dates:  # a node lives from its first statement to its last
+            data["spells"] = [(dates[0], dates[-1])]
+            dated = True
         g.add_node(xml_text(str(n)), **data)
     for u, v, key, d in graph.edges(keys=True, data=True):
-        data = {}
-        for k, val in d.items():
-            if spells and k in _TIME_KEYS:
-                continue
-            data["act" if k == "type" else xml_text(str(k))] = clean_value(val)
-        if spells:
-            dates = [x for x in str(d.get("dates", "")).split(";") if x]
-            if dates:
-                data["spells"] = [(x, x) for x in dates]
-                dated = True
+        data, dates = _attributes(d, spells)
+        if dates:  # an edge is there on each day it was stated
+            data["spells"] = [(x, x) for x in dates]
+            dated = True
         data["id"] = xml_text(str(key))
         g.add_edge(xml_text(str(u)), xml_text(str(v)), key=xml_text(str(key)), **data)
     if dated:
@@ -122,3 +110,14 @@ def write_gexf(network, path: PathLike) -> Path:
     with atomic_write(path, "wb") as fh:
         writer.write(fh)
     return path
+
+
+def _attributes(d: Dict[str, Any], spells: bool) -> Tuple[Dict[str, Any], List[str]]:
+    """GEXF-safe attributes of one node or edge, and its dates when spells are wanted."""
+    data: Dict[str, Any] = {}
+    for k, v in d.items():
+        if spells and k in _TIME_KEYS:
+            continue
+        data["act" if k == "type" else xml_text(str(k))] = clean_value(v)
+    dates = [x for x in str(d.get("dates", "")).split(";") if x] if spells else []
+    return data, dates
