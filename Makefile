@@ -28,10 +28,10 @@ eval: install
 	$(VENV)/bin/quotetrack evaluate $(SHARED)/corpora/polnear/dev
 
 bench: install
-	$(PY) -m quotetrack.bench $(SHARED)/corpora/bbc
+	$(PY) -m quotetrack.dev.bench $(SHARED)/corpora/bbc
 
 train: install
-	$(PY) -m quotetrack.train $(SHARED)/corpora/polnear/train -o quotetrack/data
+	$(PY) -m quotetrack.dev.train $(SHARED)/corpora/polnear/train -o quotetrack/data
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

@@ -30,6 +30,7 @@ from functools import lru_cache
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from . import geo
+from .lexicon import titles
 from .records import Attribution, stable_id
 
 #: Values of :attr:`Actor.kind`.
@@ -56,7 +57,7 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 @lru_cache(maxsize=None)
 def _titles() -> Dict[Tuple[str, ...], str]:
     # The extractor's title lexicon (quotetrack/data/titles.tsv), shared so both agree.
-    from .lexicon import titles
+
     return titles()
 
 

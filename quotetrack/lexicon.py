@@ -23,6 +23,18 @@ TARGETED_ACTS = frozenset({"accuse", "criticize", "deny", "reject", "respond", "
 OPENING_QUOTES = "\"'“‘«‹„"
 CLOSING_QUOTES = "\"'”’»›"
 QUOTE_MARKS = "".join(dict.fromkeys(OPENING_QUOTES + CLOSING_QUOTES))
+#: Double quotation marks only: single ones are too often apostrophes.
+DOUBLE_QUOTES = "\"“”«»„"
+#: Straight marks toggle: they open outside a quotation and close inside one.
+STRAIGHT_QUOTES = "\"'"
+#: Penn-Treebank quote tokens that some parsers (CoreNLP) write instead of the marks.
+PTB_QUOTES = ("``", "''")
+_QUOTE_TOKENS = frozenset(QUOTE_MARKS) | frozenset(PTB_QUOTES)
+
+
+def is_quote(word: str) -> bool:
+    """Whether a token is a quotation mark (any style, PTB tokens included)."""
+    return word in _QUOTE_TOKENS
 
 
 @dataclass(frozen=True)
@@ -148,3 +160,16 @@ def match_title(words: List[str], i: int) -> Optional[Tuple[int, str]]:
         if kind:
             return n, kind
     return None
+
+
+def sentence_can_attribute(words: List[str]) -> bool:
+    """Whether a sentence (its word forms) can hold an attribution: a quotation mark or a
+    word that starts a reporting cue ("said", "according", "accused", ...)."""
+    firsts = cue_first_words()
+    lower = [w.lower() for w in words]
+    for i, w in enumerate(words):
+        if is_quote(w):
+            return True
+        if lower[i] in firsts and match_cue(lower, i):  # whole forms: "point out", not "point"
+            return True
+    return False

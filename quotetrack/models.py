@@ -36,15 +36,43 @@ PATH_TOKENIZE = "stanza tokenize-only"
 PATH_PARSE = "stanza full parse"
 
 
-class ModelsError(RuntimeError):
-    """A model operation failed; the message is one line saying what to do."""
+#: Processors quotetrack can use, in Stanza's names and pipeline order.
+PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner", "coref")
+
+
+class ModelsMissing(RuntimeError):
+    """A model quotetrack needs is not installed or cannot be loaded; the message is one
+    line that names the command which fixes it. The one exception family for models."""
+
+
+class ModelsError(ModelsMissing):
+    """A model operation (download, processor choice) failed."""
 
 
 def default_models_dir() -> Path:
-    """``$STANZA_RESOURCES_DIR`` or Stanza's own default folder."""
-    from .annotate import default_models_dir as _default
+    """Where Stanza keeps models: ``$STANZA_RESOURCES_DIR`` or Stanza's own default."""
+    env = os.environ.get("STANZA_RESOURCES_DIR")
+    if env:
+        return Path(env)
+    try:
+        from stanza.resources.common import DEFAULT_MODEL_DIR  # cheap: no torch import
+        return Path(DEFAULT_MODEL_DIR)
+    except Exception:  # stanza not importable
+        return Path.home() / "stanza_resources"
 
-    return _default()
+
+def installed_processors(models_dir: Optional[os.PathLike] = None) -> Dict[str, Path]:
+    """English processors whose model files exist under ``models_dir``: {processor: path}."""
+    root = Path(models_dir) if models_dir else default_models_dir()
+    found: Dict[str, Path] = {}
+    en = root / "en"
+    if not (root / "resources.json").is_file() or not en.is_dir():
+        return found
+    for proc in PROCESSORS:
+        d = en / proc
+        if d.is_dir() and any(d.glob("*.pt")):
+            found[proc] = d
+    return found
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,10 @@ import os
 from dataclasses import dataclass
 from typing import Iterable, Iterator, List, Optional, Tuple, Union
 
-from .annotate import AnnotatedArticle, Annotator, BuiltinAnnotator
+from .doc import AnnotatedArticle
+from .extract import extract
+from .models import ModelsMissing
+from .nlp import Annotator, BuiltinAnnotator
 from .records import Article, Attribution
 
 log = logging.getLogger(__name__)
@@ -28,8 +31,6 @@ class Result:
 
 def _extract_doc(doc: AnnotatedArticle) -> Result:
     """Attributions of one annotated article; a failure is this article's error, not the batch's."""
-    from .extract import extract
-
     try:
         return Result(doc.article, tuple(extract(doc)))
     except Exception as exc:
@@ -97,8 +98,6 @@ def _run_batched(items: Iterable[Union[Article, AnnotatedArticle]], annotator: A
     600 BBC articles took 1.77x Stanza's own time (torch already uses both cores); this
     loop took 1.20x.
     """
-    from .annotate import ModelsMissing
-
     def flush(batch: List[Article]) -> Iterator[Result]:
         try:
             docs = list(annotator.annotate(batch))

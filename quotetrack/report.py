@@ -17,6 +17,8 @@ from typing import Dict, List, Optional, Sequence
 
 from .actors import parse_mention
 from .graph import ACCUSING_ACTS, ANSWERS, Network
+from .io.writers import spreadsheet_safe
+from .lexicon import ACTS
 
 #: Section names, in the order they are printed.
 SECTIONS = ("speakers", "accusations", "answers", "actor")
@@ -42,7 +44,7 @@ def short(text: Optional[str], width: int = QUOTE_WIDTH) -> str:
 
 
 def _acts_order() -> List[str]:
-    from .lexicon import ACTS
+
     return list(ACTS)
 
 
@@ -278,8 +280,6 @@ def render(report: Dict[str, "object"], fmt: str = "text", *, network: Optional[
     if fmt == "csv":
         # Report CSV is read by people in spreadsheets: defuse formula-like text cells.
         import pandas as pd
-
-        from .io.writers import spreadsheet_safe
 
         def defuse(col):
             return col if pd.api.types.is_numeric_dtype(col) else col.map(spreadsheet_safe)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Dict, List, Optional, Tuple
 
-from .annotate import AnnotatedArticle
+from .doc import AnnotatedArticle
 from .geo import country_of
 from .lexicon import match_title
 from .records import Span, Speaker, stable_id

@@ -5,8 +5,8 @@ a little under the figures measured when the shipped tagger was trained.
 """
 import pytest
 
-from quotetrack.annotate import BuiltinAnnotator
-from quotetrack.evaluate import evaluate_dir
+from quotetrack.nlp import BuiltinAnnotator
+from quotetrack.dev.evaluate import evaluate_dir
 from quotetrack.pipeline import extract_text
 
 pytestmark = [pytest.mark.shared, pytest.mark.slow]

@@ -1,5 +1,5 @@
-from quotetrack.annotate import (BuiltinAnnotator, ModelsMissing, StanzaAnnotator, installed_processors,
-                                 make_annotator, split_sentences, tokenize)
+from quotetrack.models import ModelsMissing, installed_processors
+from quotetrack.nlp import BuiltinAnnotator, StanzaAnnotator, make_annotator, split_sentences, tokenize
 from quotetrack.records import Article
 
 

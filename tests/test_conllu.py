@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.annotate import AnnotatedArticle
+from quotetrack.doc import AnnotatedArticle
 from quotetrack.extract import extract
 from quotetrack.io.conllu import ConlluError, conllu_items, parse_conllu, read_conllu, to_conllu
 from quotetrack.io.readers import read_inputs
@@ -37,7 +37,7 @@ def test_text_is_rebuilt_from_space_after_and_paragraphs():
         "")
     (doc,) = parse_conllu(src, default_id="x")
     assert doc.text == "Hello, world. Again.\n\nNew paragraph"
-    assert doc.sentences == [(0, 4), (4, 6), (6, 8)]
+    assert doc.sentences == ((0, 4), (4, 6), (6, 8))
     assert_offsets(doc)
     assert doc.processors == frozenset({"tokenize"})  # no tags, no heads: the surface path
 
@@ -124,7 +124,7 @@ def test_gum_entity_annotation_gives_named_entities_and_coreference():
     (doc,) = parse_conllu(src)
     named = {(doc.text[doc.tokens[e.start].start:doc.tokens[e.end - 1].end], e.type) for e in doc.entities}
     assert named == {("Mark Rathbun", "PERSON"), ("the Church", "ORG")}  # "He" is no named mention
-    assert doc.coref == [[(0, 2), (7, 8)]]
+    assert doc.coref == (((0, 2), (7, 8)),)
     assert [t.ner for t in doc.tokens[:2]] == ["B-PERSON", "E-PERSON"]
     assert {"ner", "coref", "depparse"} <= doc.processors
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from quotetrack.annotate import BuiltinAnnotator
-from quotetrack.dependency import (candidate_sentence_share, dependency_candidates,
-                                   sentence_can_attribute)
+from quotetrack.nlp import BuiltinAnnotator
+from quotetrack.extract.dependency import candidate_sentence_share, dependency_candidates
+from quotetrack.lexicon import sentence_can_attribute
 from quotetrack.extract import extract
 from quotetrack.io.conllu import parse_conllu, read_conllu
 from quotetrack.records import Article

@@ -1,11 +1,11 @@
-"""Tests for quotetrack.evaluate: reading brat gold and scoring predictions."""
+"""Tests for quotetrack.dev.evaluate: reading brat gold and scoring predictions."""
 import json
 import logging
 from pathlib import Path
 
 import pytest
 
-from quotetrack.evaluate import (EvalResult, GoldArticle, GoldAttribution, evaluate_dir,
+from quotetrack.dev.evaluate import (EvalResult, GoldArticle, GoldAttribution, evaluate_dir,
                                  iter_gold_spans, read_gold, score, score_article)
 from quotetrack.records import Attribution, Span
 
@@ -121,7 +121,7 @@ def test_read_gold_first_sorted_ann_and_missing_files(tmp_path, caplog):
     write_corpus(tmp_path, {"a1": TEXT, "a1_b": TEXT, "lonely": "No annotations.\n"},
                  {"a1_zz.ann": other, "a1_aa.ann": basic_ann(), "a1_b_aa.ann": other,
                   "orphan_aa.ann": other})
-    with caplog.at_level(logging.WARNING, logger="quotetrack.evaluate"):
+    with caplog.at_level(logging.WARNING, logger="quotetrack.dev.evaluate"):
         articles = {a.article_id: a for a in read_gold(tmp_path)}
     # "a1_b_aa.ann" belongs to text "a1_b", not to "a1".
     assert set(articles) == {"a1", "a1_b"}
@@ -145,7 +145,7 @@ def test_read_gold_malformed_lines(tmp_path, caplog):
     write_corpus(tmp_path, {"a1": TEXT}, {"a1_xx.ann": lines})
     (tmp_path / "text" / "broken.txt").write_bytes(b"\xff\xfe bad utf-8")
     (tmp_path / "attributions" / "broken_xx.ann").write_text("", encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="quotetrack.evaluate"):
+    with caplog.at_level(logging.WARNING, logger="quotetrack.dev.evaluate"):
         articles = list(read_gold(tmp_path))
     assert [a.article_id for a in articles] == ["a1"]
     assert len(articles[0].attributions) == 2
@@ -158,13 +158,13 @@ def test_read_gold_crlf_ann(tmp_path, caplog):
     write_corpus(tmp_path, {"a1": TEXT}, {})
     (tmp_path / "attributions" / "a1_xx.ann").write_bytes(
         "\r\n".join(basic_ann()).encode("utf-8"))
-    with caplog.at_level(logging.WARNING, logger="quotetrack.evaluate"):
+    with caplog.at_level(logging.WARNING, logger="quotetrack.dev.evaluate"):
         (article,) = read_gold(tmp_path)
     assert len(article.attributions) == 2 and not caplog.text
 
 
 def test_read_gold_missing_dir(tmp_path, caplog):
-    with caplog.at_level(logging.WARNING, logger="quotetrack.evaluate"):
+    with caplog.at_level(logging.WARNING, logger="quotetrack.dev.evaluate"):
         assert list(read_gold(tmp_path / "nope")) == []
     assert "nope" in caplog.text
 

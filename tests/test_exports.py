@@ -10,7 +10,7 @@ import pytest
 
 from quotetrack import exports
 from quotetrack.exports.gephi_csv import interval
-from quotetrack.exports.gexf import clean_value
+from quotetrack.exports._common import clean_value
 from quotetrack.graph import Corpus, build, load
 from quotetrack.records import Attribution, Span, Speaker, stable_id
 

@@ -1,7 +1,7 @@
 """Measuring on GUM: signal parsing, scoring, and a floor for the dependency path."""
 import pytest
 
-from quotetrack.gum_eval import GoldRelation, Score, format_table, main, parse_signals, score_doc
+from quotetrack.dev.gum_eval import GoldRelation, Score, format_table, main, parse_signals, score_doc
 from quotetrack.io.conllu import parse_conllu
 from quotetrack.records import Attribution, Span
 
@@ -42,7 +42,7 @@ def test_a_relation_is_found_when_cue_and_source_overlap():
 def test_dependency_path_on_gum_speech_relations(capsys):
     from conftest import shared_path
 
-    from quotetrack.gum_eval import evaluate_gum
+    from quotetrack.dev.gum_eval import evaluate_gum
 
     gum = shared_path("corpora", "gum")
     (score,) = evaluate_gum(gum, paths=["dependency"]).values()

@@ -5,7 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from quotetrack import models
-from quotetrack.annotate import ModelsMissing, StanzaAnnotator
+from quotetrack.models import ModelsMissing
+from quotetrack.nlp import StanzaAnnotator
 from quotetrack.cli import cli
 from quotetrack.records import Article
 

@@ -1,5 +1,5 @@
 """pipeline.run: order, parallel workers, pre-annotated input and per-article failures."""
-from quotetrack.annotate import BuiltinAnnotator
+from quotetrack.nlp import BuiltinAnnotator
 from quotetrack.pipeline import Result, run
 from quotetrack.records import Article
 

@@ -1,7 +1,7 @@
 """The article quotetrack was conceived from: what a careful reader finds must come out right."""
 import pytest
 
-from quotetrack.annotate import BuiltinAnnotator, StanzaAnnotator
+from quotetrack.nlp import BuiltinAnnotator, StanzaAnnotator
 from quotetrack.extract import extract
 from quotetrack.io.readers import read_inputs
 

@@ -1,12 +1,14 @@
-from quotetrack.annotate import BuiltinAnnotator, Entity
+from dataclasses import replace
+
+from quotetrack.doc import Entity
+from quotetrack.nlp import BuiltinAnnotator
 from quotetrack.records import Article, Span
 from quotetrack.speakers import SpeakerResolver
 
 
 def resolver(text="", entities=(), coref=()):
     doc = BuiltinAnnotator().annotate_one(Article("t", text))
-    doc.entities = list(entities)
-    doc.coref = [list(c) for c in coref]
+    doc = replace(doc, entities=tuple(entities), coref=tuple(coref))
     return doc, SpeakerResolver(doc)
 
 
@@ -72,6 +74,6 @@ def test_coreference_chains_resolve_pronouns():
     text = "Maria Lopez arrived. Juan Perez waved. She said hello."
     doc, _ = resolver(text)
     she = doc.token_at(text.index("She"))
-    doc.coref = [[(0, 2), (she, she + 1)]]
+    doc = replace(doc, coref=(((0, 2), (she, she + 1)),))
     r = SpeakerResolver(doc)
     assert r.resolve(span(text, "She")).name == "Maria Lopez"

@@ -10,25 +10,18 @@ never leaves a half-written file under the final name.
 """
 from __future__ import annotations
 
-import re
 from pathlib import Path
-from typing import Dict, List, Union
+from typing import Dict, List
 
-PathLike = Union[str, Path]
+from ._common import PathLike, xml_text  # noqa: F401  (xml_text: public helper)
+from .gephi_csv import write_gephi_csv
+from .gexf import write_gexf
+from .graphml import write_graphml
+from .tables import write_tables
 
 #: Export formats and what ``-o PATH`` names for each: a file or a folder.
 FORMATS: Dict[str, str] = {"gexf": "file", "graphml": "file", "gephi-csv": "folder",
                            "csv": "folder"}
-
-# Characters XML 1.0 cannot hold at all, escaped or not: C0 controls but tab/newline/CR,
-# lone surrogates, U+FFFE and U+FFFF.
-_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def xml_text(value: str) -> str:
-    """``value`` without the characters XML cannot hold (escaping of ``<&>"`` is the writer's)."""
-    return _XML_INVALID.sub("", value)
-
 
 def write(network, fmt: str, path: PathLike) -> List[Path]:
     """Write ``network`` in format ``fmt`` to ``path`` (a file or a folder, see :data:`FORMATS`).
@@ -36,15 +29,10 @@ def write(network, fmt: str, path: PathLike) -> List[Path]:
     Returns:
         The paths written.
     """
-    if fmt == "gexf":
-        from .gexf import write_gexf as w
-    elif fmt == "graphml":
-        from .graphml import write_graphml as w
-    elif fmt == "gephi-csv":
-        from .gephi_csv import write_gephi_csv as w
-    elif fmt == "csv":
-        from .tables import write_tables as w
-    else:
+    writers = {"gexf": write_gexf, "graphml": write_graphml, "gephi-csv": write_gephi_csv,
+               "csv": write_tables}
+    if fmt not in writers:
         raise ValueError(f"unknown format {fmt!r}; one of {', '.join(FORMATS)}")
+    w = writers[fmt]
     out = w(network, path)
     return list(out) if isinstance(out, (list, tuple)) else [out]

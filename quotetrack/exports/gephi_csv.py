@@ -8,11 +8,10 @@ with a leading ``'``, since these files are meant to be opened in spreadsheets t
 """
 from __future__ import annotations
 
-import csv
 from pathlib import Path
-from typing import Iterable, List, Sequence, Tuple, Union
+from typing import Iterable, List, Tuple
 
-PathLike = Union[str, Path]
+from ._common import PathLike, write_csv
 
 NODES_CSV = "nodes.csv"
 EDGES_CSV = "edges.csv"
@@ -53,27 +52,6 @@ def edge_rows(graph) -> List[dict]:
                    Interval=interval((x, x) for x in dates))
         rows.append(row)
     return rows
-
-
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict], *,
-              safe: bool = True) -> Path:
-    """Write ``rows`` as CSV (atomically); with ``safe``, text cells are spreadsheet-safe."""
-    from ..io.writers import atomic_write, spreadsheet_safe
-
-    with atomic_write(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(columns)
-        for row in rows:
-            cells = []
-            for c in columns:
-                v = row.get(c, "")
-                if v is None:
-                    v = ""
-                if safe and isinstance(v, str):
-                    v = spreadsheet_safe(v)
-                cells.append(v)
-            w.writerow(cells)
-    return path
 
 
 def write_gephi_csv(network, folder: PathLike) -> Tuple[Path, Path]:

@@ -8,65 +8,10 @@ named ``type``, one Python type per attribute, no control characters.
 """
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
-from typing import Any, Dict, List, Tuple, Union
 
-from . import xml_text
-
-PathLike = Union[str, Path]
-
-# Time is carried by spells; these attributes are kept out of the attribute table.
-_TIME_KEYS = ("dates",)
-
-
-def clean_value(value: Any) -> Any:
-    """An attribute value as GEXF/GraphML can hold it: str, int, float or bool."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return int(value)  # numpy integers and bool subclasses come out as plain int
-    if isinstance(value, float):
-        return float(value)
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, (list, tuple, set)):
-        return ";".join(xml_text(str(v)) for v in value)
-    if hasattr(value, "item"):  # a numpy scalar
-        return clean_value(value.item())
-    return xml_text(str(value))
-
-
-def clean_graph(graph, *, spells: bool):
-    """A copy of ``graph`` ready for networkx's XML writers.
-
-    Args:
-        graph: A :class:`networkx.MultiDiGraph` from :func:`quotetrack.graph.build`.
-        spells: Add GEXF spells from the ``dates`` attributes (and drop those attributes).
-    """
-    import networkx as nx
-
-    g = nx.MultiDiGraph()
-    g.graph.update({k: clean_value(v) for k, v in graph.graph.items() if k != "mode"})
-    dated = False
-    for n, d in graph.nodes(data=True):
-        data, dates = _attributes(d, spells)
-        if dates:  # a node lives from its first statement to its last
-            data["spells"] = [(dates[0], dates[-1])]
-            dated = True
-        g.add_node(xml_text(str(n)), **data)
-    for u, v, key, d in graph.edges(keys=True, data=True):
-        data, dates = _attributes(d, spells)
-        if dates:  # an edge is there on each day it was stated
-            data["spells"] = [(x, x) for x in dates]
-            dated = True
-        data["id"] = xml_text(str(key))
-        g.add_edge(xml_text(str(u)), xml_text(str(v)), key=xml_text(str(key)), **data)
-    if dated:
-        g.graph["mode"] = "dynamic"
-    return g
+from ..io.writers import atomic_write
+from ._common import PathLike, clean_graph
 
 
 def to_gexf_tree(graph):
@@ -102,8 +47,6 @@ def write_gexf(network, path: PathLike) -> Path:
         network: A :class:`quotetrack.graph.Network` (or a graph built like one).
         path: The ``.gexf`` file to write.
     """
-    from ..io.writers import atomic_write
-
     graph = getattr(network, "graph", network)
     writer = to_gexf_tree(graph)
     path = Path(path)
@@ -112,12 +55,3 @@ def write_gexf(network, path: PathLike) -> Path:
     return path
 
 
-def _attributes(d: Dict[str, Any], spells: bool) -> Tuple[Dict[str, Any], List[str]]:
-    """GEXF-safe attributes of one node or edge, and its dates when spells are wanted."""
-    data: Dict[str, Any] = {}
-    for k, v in d.items():
-        if spells and k in _TIME_KEYS:
-            continue
-        data["act" if k == "type" else xml_text(str(k))] = clean_value(v)
-    dates = [x for x in str(d.get("dates", "")).split(";") if x] if spells else []
-    return data, dates

@@ -5,11 +5,9 @@ The ``dates`` attribute keeps the statement dates as one ``;``-joined string.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Union
 
-from .gexf import clean_graph
-
-PathLike = Union[str, Path]
+from ..io.writers import atomic_write
+from ._common import PathLike, clean_graph
 
 
 def write_graphml(network, path: PathLike) -> Path:
@@ -20,8 +18,6 @@ def write_graphml(network, path: PathLike) -> Path:
         path: The ``.graphml`` file to write.
     """
     import networkx as nx
-
-    from ..io.writers import atomic_write
 
     graph = clean_graph(getattr(network, "graph", network), spells=False)
     # The edge key is the edge id; as an attribute too it would only repeat it.

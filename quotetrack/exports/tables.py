@@ -9,11 +9,9 @@ keep_default_na=False)`` to keep empty strings empty.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Dict, List, Tuple, Union
+from typing import Dict, List, Tuple
 
-from .gephi_csv import write_csv
-
-PathLike = Union[str, Path]
+from ._common import PathLike, write_csv
 
 ACTOR_COLUMNS = ("id", "label", "kind", "affiliation", "titles", "aliases", "ambiguous",
                  "candidates", "statements", "mentions", "first_date", "last_date", "articles",

@@ -27,7 +27,7 @@ import re
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
-from ..annotate import AnnotatedArticle, Entity, Token, entities_from_tags
+from ..doc import AnnotatedArticle, Entity, Token, entities_from_tags
 from ..records import Article, ArticleStatus
 
 #: File extensions read as CoNLL-U.

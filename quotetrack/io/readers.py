@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import (IO, Any, Dict, Iterable, Iterator, List, MutableMapping, Optional, Sequence,
                     Set, Tuple, Union)
 
-from ..annotate import AnnotatedArticle
+from ..doc import AnnotatedArticle
 from ..records import Article, ArticleStatus
 from .boilerplate import boilerplate_ranges, merge_ranges
 
@@ -739,7 +739,7 @@ def read_inputs(inputs: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                                       skip_title=skip_title):
             if isinstance(item, AnnotatedArticle):  # CoNLL-U: its article needs a unique id too
                 article, renamed = _unique(item.article, taken)
-                item.article = article
+                item = replace(item, article=article)
                 if renamed:
                     log.warning("%s (%s): %s", path, article.article_id, renamed)
             elif isinstance(item, Article):

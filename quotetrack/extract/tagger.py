@@ -12,17 +12,19 @@ Paragraphs with no quote mark, colon or cue word cannot hold an attribution and 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
-from .annotate import AnnotatedArticle
-from .lexicon import CLOSING_QUOTES, DATA, OPENING_QUOTES, cue_first_words, match_cue, match_title
+from ..doc import AnnotatedArticle
+from ..lexicon import (CLOSING_QUOTES, DATA, OPENING_QUOTES, STRAIGHT_QUOTES, cue_first_words, is_quote,
+                       match_cue, match_title)
+from ..models import ModelsMissing
+from .candidate import TaggedSpan
 
 MODEL_PATHS = {"role": DATA / "tagger-role.crfsuite", "content": DATA / "tagger-content.crfsuite"}
 
-_STRAIGHT_Q = frozenset("\"'")  # these toggle: open when outside a quote, close inside
+_STRAIGHT_Q = frozenset(STRAIGHT_QUOTES)  # these toggle: open when outside a quote, close inside
 _OPEN_Q = frozenset(OPENING_QUOTES) - _STRAIGHT_Q
 _CLOSE_Q = frozenset(CLOSING_QUOTES) - _STRAIGHT_Q
 _PRONOUNS = frozenset("he she they it we i you who which his her their its".split())
@@ -36,24 +38,6 @@ def shape(word: str) -> str:
     if word[0].isalpha():
         return "x"
     return word if len(word) == 1 else "p"
-
-
-def paragraphs(doc: AnnotatedArticle) -> List[Tuple[int, int]]:
-    """Token ranges of paragraphs: runs of sentences not separated by a line break."""
-    out: List[Tuple[int, int]] = []
-    text, toks = doc.text, doc.tokens
-    for a, b in doc.sentences:
-        if a == b:
-            continue
-        if out and "\n" not in text[toks[out[-1][1] - 1].end:toks[a].start]:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
-
-
-def is_quote(word: str) -> bool:
-    return word in _OPEN_Q or word in _CLOSE_Q or word in _STRAIGHT_Q or word in ("``", "''")
 
 
 def _stem(w: str) -> str:
@@ -244,13 +228,6 @@ def is_candidate(doc: AnnotatedArticle, a: int, b: int) -> bool:
     return False
 
 
-@dataclass(frozen=True)
-class TaggedSpan:
-    label: str  # SRC, CUE or CON
-    start: int  # token indices into doc.tokens, end-exclusive
-    end: int
-
-
 def bio_spans(labels: Sequence[str], offset: int) -> Iterator[TaggedSpan]:
     """Turn BIO labels into spans (an I- without a B- starts a span too)."""
     cur = None
@@ -269,10 +246,6 @@ def bio_spans(labels: Sequence[str], offset: int) -> Iterator[TaggedSpan]:
         yield TaggedSpan(cur[0], cur[1] + offset, len(labels) + offset)
 
 
-class ModelMissing(RuntimeError):
-    pass
-
-
 class Tagger:
     """Loads the two CRF models once and tags paragraphs."""
 
@@ -283,7 +256,7 @@ class Tagger:
         self._taggers = {}
         for name, path in paths.items():
             if not Path(path).is_file():
-                raise ModelMissing(f"tagger model {path} is missing; run `make train`")
+                raise ModelsMissing(f"tagger model {path} is missing; run `make train`")
             t = pycrfsuite.Tagger()
             t.open(str(path))
             self._taggers[name] = t
@@ -291,7 +264,7 @@ class Tagger:
 
     def tag(self, doc: AnnotatedArticle) -> Iterator[Tuple[Tuple[int, int], List[TaggedSpan]]]:
         """Yield ((para_start, para_end), spans) for every candidate paragraph."""
-        for a, b in paragraphs(doc):
+        for a, b in doc.paragraphs():
             if not is_candidate(doc, a, b):
                 continue
             items = self._ItemSequence(paragraph_features(doc, a, b))

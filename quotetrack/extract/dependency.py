@@ -31,16 +31,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
-from .annotate import AnnotatedArticle, Token
-from .extract import Candidate
-from .lexicon import Cue, cue_first_words, match_cue
-from .tagger import is_quote
+from ..doc import AnnotatedArticle, Token
+from ..lexicon import (CLOSING_QUOTES, OPENING_QUOTES, PTB_QUOTES, STRAIGHT_QUOTES, Cue, cue_first_words, is_quote,
+                       match_cue, sentence_can_attribute)
+from .candidate import Candidate, CharSpan
 
-CharSpan = Tuple[int, int]
 
-_OPEN_Q = frozenset("“‘«‹„")
-_CLOSE_Q = frozenset("”’»›")
-_STRAIGHT_Q = frozenset(['"', "``", "''"])
+_OPEN_Q = frozenset(OPENING_QUOTES) - frozenset(STRAIGHT_QUOTES)
+_CLOSE_Q = frozenset(CLOSING_QUOTES) - frozenset(STRAIGHT_QUOTES)
+# The straight single quote is left out: in parsed text it is nearly always an apostrophe.
+_STRAIGHT_Q = frozenset(['"', *PTB_QUOTES])
 # Relations that never belong to a speaker or target phrase.
 _PHRASE_STOPS = frozenset(["acl:relcl", "parataxis", "dep", "reparandum", "punct:paren"])
 # Relations of the cue verb whose tokens, when right before it, belong to the cue.
@@ -567,19 +567,6 @@ def _verb_candidate(p: _Parse, cue: _Cue, sent: Tuple[int, int], sentences, k: i
 # --------------------------------------------------------------------------------------
 # Which sentences need a parse
 # --------------------------------------------------------------------------------------
-
-def sentence_can_attribute(words: Sequence[str]) -> bool:
-    """Whether a sentence (its word forms) can hold an attribution: a quotation mark or a
-    word that starts a reporting cue ("said", "according", "accused", ...)."""
-    firsts = cue_first_words()
-    lower = [w.lower() for w in words]
-    for i, w in enumerate(words):
-        if is_quote(w):
-            return True
-        if lower[i] in firsts and match_cue(lower, i):  # whole forms: "point out", not "point"
-            return True
-    return False
-
 
 def candidate_sentence_share(docs: Iterable[AnnotatedArticle]) -> Dict[str, float]:
     """How much of a corpus the heavy Stanza processors (pos, lemma, depparse, ner) would see

@@ -34,8 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .annotate import AnnotatedArticle
-from .records import Attribution
+from ..doc import AnnotatedArticle
+from ..extract import extract
+from ..io.conllu import read_conllu
+from ..nlp import BuiltinAnnotator
+from ..pipeline import extract_text
+from ..records import Attribution
 
 #: Lemmas of verbs of saying, writing and reporting: the benchmark's definition of a speech cue.
 SPEECH_LEMMAS = frozenset(
@@ -145,8 +149,6 @@ def load_gum(gum_dir: Path | str, *, docs: Optional[Sequence[str]] = None
         gum_dir: The folder with ``dep/`` and ``derived_attributions.jsonl``.
         docs: Only these document ids (default: all in ``dep/``).
     """
-    from .io.conllu import read_conllu
-
     root = Path(gum_dir)
     articles: Dict[str, AnnotatedArticle] = {}
     for path in sorted((root / "dep").glob("*.conllu")):
@@ -207,15 +209,11 @@ def score_doc(doc: AnnotatedArticle, gold: Sequence[GoldRelation], preds: Sequen
 
 def dependency_predict(doc: AnnotatedArticle) -> List[Attribution]:
     """The dependency path on a parsed document."""
-    from .extract import extract
-
     return extract(doc)
 
 
 def builtin_predict(doc: AnnotatedArticle) -> List[Attribution]:
     """The built-in path (tokenizer + CRF tagger) on the document's text."""
-    from .pipeline import extract_text
-
     return extract_text(doc.text, article_id=doc.article.article_id, annotator=_builtin())
 
 
@@ -225,8 +223,6 @@ _BUILTIN = None
 def _builtin():
     global _BUILTIN
     if _BUILTIN is None:
-        from .annotate import BuiltinAnnotator
-
         _BUILTIN = BuiltinAnnotator()
     return _BUILTIN
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import click
 
-from .exports import FORMATS as EXPORT_FORMATS
-from .graph import LEVELS
-from .report import FORMATS as REPORT_FORMATS
-from .report import SECTIONS
+from ..exports import FORMATS as EXPORT_FORMATS
+from ..graph import LEVELS
+from ..report import FORMATS as REPORT_FORMATS
+from ..report import SECTIONS
 
 
 def graph_options(f):
@@ -28,7 +28,7 @@ def graph_options(f):
 
 
 def _network(outdirs, level: str):
-    from .graph import OutdirError, build, load
+    from ..graph import OutdirError, build, load
 
     try:
         corpus = load(list(outdirs))
@@ -69,7 +69,7 @@ def export(outdirs, level, fmt, output):
 
         quotetrack export out/ --format gephi-csv -o gephi/ --level affiliation
     """
-    from .exports import write
+    from ..exports import write
 
     kind = EXPORT_FORMATS[fmt]
     if kind == "file" and output.is_dir():
@@ -117,7 +117,7 @@ def report(outdirs, level, fmt, actor, sections, top):
 
         quotetrack report out/ --section answers --format csv > answers.csv
     """
-    from . import report as rep
+    from .. import report as rep
 
     net = _network(outdirs, level)
     try:

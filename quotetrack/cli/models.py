@@ -50,7 +50,7 @@ def download(processors, coref, models_dir, quiet):
 
         quotetrack models download --processors tokenize,mwt --models-dir ~/stanza
     """
-    from .models import ModelsError, download as do_download, format_status, parse_processors
+    from ..models import ModelsError, download as do_download, format_status, parse_processors
 
     try:
         procs = parse_processors(processors, coref=coref)
@@ -73,7 +73,7 @@ def status(models_dir, as_json):
 
         quotetrack models status --models-dir ../shared/models/stanza
     """
-    from .models import format_status, status as get_status
+    from ..models import format_status, status as get_status
 
     st = get_status(models_dir)
     if as_json:

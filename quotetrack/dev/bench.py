@@ -16,10 +16,12 @@ import time
 from pathlib import Path
 from typing import List, Optional, Sequence
 
-from .annotate import BuiltinAnnotator, StanzaAnnotator, installed_processors
-from .io.readers import read_inputs
-from .pipeline import run
-from .records import Article
+from ..extract.dependency import candidate_sentence_share
+from ..io.readers import read_inputs
+from ..models import installed_processors
+from ..nlp import BuiltinAnnotator, StanzaAnnotator
+from ..pipeline import run
+from ..records import Article
 
 
 def _rss_mb() -> float:
@@ -147,8 +149,6 @@ def main(argv: Sequence[str] = None) -> int:
     if "stanza" in wanted:
         # What selective parsing saves on a machine with the full Stanza models: only
         # sentences that can hold an attribution go to pos/lemma/depparse/ner.
-        from .dependency import candidate_sentence_share
-
         share = candidate_sentence_share(BuiltinAnnotator().annotate(_articles(args.corpus, args.limit)))
         print(f"\nselective parsing: {share['candidate_sentences']:,} of {share['sentences']:,} sentences "
               f"({share['sentence_share']:.1%}), {share['candidate_tokens']:,} of {share['tokens']:,} tokens "

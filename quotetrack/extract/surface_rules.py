@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Iterator, Optional, Set, Tuple
 
-from .annotate import AnnotatedArticle
-from .lexicon import match_cue
+from ..doc import AnnotatedArticle
+from ..lexicon import DOUBLE_QUOTES, match_cue
 
 CharSpan = Tuple[int, int]
 
@@ -164,7 +164,7 @@ def _passive(doc: AnnotatedArticle, cue_start: int, cue_end: int, sent_end: int)
 
 
 _DASHES = frozenset("―—–")
-_QUOTE_MARKS = frozenset("\"“”«»„")
+_QUOTE_MARKS = frozenset(DOUBLE_QUOTES)
 
 
 def dash_attributions(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[CharSpan, CharSpan, Optional[CharSpan]]]:
@@ -172,10 +172,8 @@ def dash_attributions(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tupl
 
     The paragraph must hold only the quote, the dash and a short capitalised name.
     """
-    from .tagger import paragraphs
-
     toks = doc.tokens
-    for a, b in paragraphs(doc):
+    for a, b in doc.paragraphs():
         d = next((k for k in range(a + 1, b) if toks[k].text in _DASHES), None)
         if d is None or d in covered or toks[a].text not in _QUOTE_MARKS or toks[d - 1].text not in _QUOTE_MARKS:
             continue

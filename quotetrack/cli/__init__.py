@@ -29,7 +29,8 @@ def nlp_options(f):
 
 
 def _annotator(nlp: str, models_dir, device: str):
-    from .annotate import ModelsMissing, make_annotator
+    from ..models import ModelsMissing
+    from ..nlp import make_annotator
 
     try:
         annotator = make_annotator(nlp, models_dir=models_dir, device=device)
@@ -98,10 +99,10 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
     """
     from collections import deque
 
-    from .io.readers import read_inputs
-    from .io.writers import open_output
-    from .pipeline import default_jobs, run
-    from .records import ArticleStatus
+    from ..io.readers import read_inputs
+    from ..io.writers import open_output
+    from ..pipeline import default_jobs, run
+    from ..records import ArticleStatus
 
     annotator = _annotator(nlp, models_dir, device)
     jobs = jobs or default_jobs()
@@ -174,8 +175,8 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
 
         quotetrack evaluate ../shared/corpora/polnear/dev --nlp builtin
     """
-    from .evaluate import evaluate_dir
-    from .pipeline import extract_text
+    from ..dev.evaluate import evaluate_dir
+    from ..pipeline import extract_text
 
     # Scores must be reproducible: here auto means the built-in annotator, not "whatever
     # models this machine has".
@@ -198,12 +199,12 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
         click.echo(result.format_table())
 
 
-from .cli_graph import export as _export_cmd, report as _report_cmd  # noqa: E402
+from .graph import export as _export_cmd, report as _report_cmd  # noqa: E402
 
 cli.add_command(_export_cmd)
 cli.add_command(_report_cmd)
 
-from .cli_models import models  # noqa: E402
+from .models import models  # noqa: E402
 
 cli.add_command(models)
 

@@ -1,6 +1,6 @@
 """Train the surface tagger's two CRF models on PolNeAR-layout brat data.
 
-    python -m quotetrack.train ../shared/corpora/polnear/train -o quotetrack/data
+    python -m quotetrack.dev.train ../shared/corpora/polnear/train -o quotetrack/data
 
 (``make train``). Deterministic: the same corpus and options give the same models.
 Train only on the train split; the dev split is for choosing options.
@@ -13,9 +13,10 @@ import time
 from pathlib import Path
 from typing import Iterable, List, Sequence, Tuple
 
-from .annotate import BuiltinAnnotator
-from .records import Article
-from .tagger import is_candidate, paragraph_features, paragraphs
+from ..extract.tagger import is_candidate, paragraph_features
+from ..nlp import BuiltinAnnotator
+from ..records import Article
+from .evaluate import read_gold
 
 #: Training options (crfsuite's lbfgs). L1 keeps the shipped models small.
 PARAMS = {"c1": 1.0, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True,
@@ -51,15 +52,13 @@ def gold_sequences(gold_articles) -> Iterable[Tuple[List[List[str]], List[str], 
         token_labels(toks, cues, "CUE", role)
         token_labels(toks, sources, "SRC", role)
         token_labels(toks, contents, "CON", content)
-        for a, b in paragraphs(doc):
+        for a, b in doc.paragraphs():
             if is_candidate(doc, a, b):
                 yield paragraph_features(doc, a, b), role[a:b], content[a:b]
 
 
 def train(gold_dir: Path, out_dir: Path, *, params: dict = PARAMS, limit=None) -> None:
     import pycrfsuite
-
-    from .evaluate import read_gold
 
     golds = list(read_gold(gold_dir))
     if limit:
@@ -83,7 +82,7 @@ def train(gold_dir: Path, out_dir: Path, *, params: dict = PARAMS, limit=None) -
 
 
 def main(argv: Sequence[str] = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m quotetrack.train", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m quotetrack.dev.train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("gold_dir", type=Path, help="PolNeAR-layout folder (text/, attributions/)")
     p.add_argument("-o", "--out", type=Path, default=Path(__file__).parent / "data")

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
                     Union)
 
-from .records import Attribution, Span
+from ..records import Attribution, Span
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,170 @@
+"""Shared finishing: candidates -> attributions (act, kind, target, speaker, stable id)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, List, Optional
+
+from ..doc import AnnotatedArticle
+from ..lexicon import OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue
+from ..records import Attribution, Span
+from ..speakers import SpeakerResolver
+from .candidate import Candidate, CharSpan
+
+# What is trimmed from the ends of every span: whitespace and edge punctuation, but never
+# quotation marks (they decide the kind).
+_SPAN_TRIM = " \t\r\n,;:—–-"
+# Words that end the noun phrase after a targeted cue ("accused Baku *of* ...").
+_TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
+                          "and but when while because if amid during".split())
+_MAX_TARGET_TOKENS = 8
+# Acts whose object is a statement; its author ("from X") is whom they answer.
+_ANSWER_ACTS = frozenset({"reject", "deny", "respond"})
+
+# --------------------------------------------------------------------------------------
+
+def trim(text: str, start: int, end: int, chars: str = " \t\r\n") -> CharSpan:
+    """The span without ``chars`` at its ends; a span of nothing else (a ":" cue) keeps them."""
+    s0, e0 = start, end
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    if start == end and chars.strip():
+        return trim(text, s0, e0)
+    return start, end
+
+
+
+
+def extend_multiparagraph(text: str, content: CharSpan) -> CharSpan:
+    """A quote whose paragraph ends with no closing mark goes on in the next paragraph when
+    that one opens with a quote mark (the news convention for multi-paragraph quotes)."""
+    start, end = content
+    stripped = text[start:end].lstrip()
+    if not stripped or stripped[0] not in OPENING_QUOTES:
+        return content
+    para_start = start
+    while True:
+        seg = text[para_start:end]  # only the last paragraph: each one reopens the quote
+        opens = sum(seg.count(q) for q in "“«„‹")
+        closes = sum(seg.count(q) for q in "”»›")
+        straight = seg.count('"')
+        balanced = (opens <= closes) if (opens or closes) else straight % 2 == 0
+        if balanced:
+            return start, end
+        line_end = text.find("\n", end)
+        if line_end < 0 or text[end:line_end].strip():
+            return start, end  # the quote does not run to the end of its paragraph
+        nxt = line_end
+        while nxt < len(text) and text[nxt] in " \t\r\n":
+            nxt += 1
+        if nxt >= len(text) or text[nxt] not in OPENING_QUOTES:
+            return start, end
+        para_end = text.find("\n", nxt)
+        para_end = len(text) if para_end < 0 else para_end
+        para_start, end = nxt, trim(text, nxt, para_end)[1]
+
+
+_APOSTROPHE = re.compile(r"(?<=\w)['’](?=\w)|(?<=s)['’](?=\s|$)")
+
+
+def kind_of(content: str) -> str:
+    """direct = fully in quotation marks, mixed = partly, indirect = none.
+
+    Apostrophes ("won't", "the country's", "voters’") are not quotation marks.
+    """
+    core = _APOSTROPHE.sub("", content).strip(" \t\r\n.,;:!?—–-")
+    if not any(q in core for q in QUOTE_MARKS):
+        return "indirect"
+    if core and core[0] in QUOTE_MARKS and core[-1] in QUOTE_MARKS:
+        return "direct"
+    return "mixed"
+
+
+def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str], act: str = "") -> Optional[CharSpan]:
+    """The noun phrase a targeted cue is aimed at: "accused *Baku* of", "called on *Yerevan* to"."""
+    if not how:
+        return None
+    toks = doc.tokens
+    n = len(toks)
+    # Start after the cue verb itself: a tagged cue may run on ("accused Iceland of ...").
+    first, last = doc.token_at(cue[0]), doc.token_at(cue[1] - 1) + 1
+    words = [t.text.lower() for t in toks[first:last]]
+    i = last
+    for k in range(len(words)):
+        m = match_cue(words, k)
+        if m and m[1].target == how:  # the verb that decided the act
+            i = first + k + m[0]
+            break
+    if how != "obj":  # a preposition must come first: "appealed to X", "lashed out at X"
+        if i >= n or toks[i].text.lower() != how:
+            # the preposition may be inside the cue already ("called on")
+            if doc.text[cue[0]:cue[1]].lower().split()[-1:] != [how]:
+                return None
+        else:
+            i += 1
+    start = i
+    while i < n and i - start < _MAX_TARGET_TOKENS:
+        w = toks[i].text
+        if act in _ANSWER_ACTS and w.lower() in ("from", "by") and i > start and i + 1 < n \
+                and toks[i + 1].text[:1].isupper():
+            # "rejected the criticism from Reykjavik": the statement's author is the target
+            i += 1
+            continue
+        if w.lower() in _TARGET_STOPS or (not w[0].isalnum() and w not in ("'s", "’s", "-", "&")) \
+                or is_quote(w) or toks[i].sent != toks[start].sent:
+            break
+        i += 1
+    if i == start:
+        return None
+    words = [t.text.lower() for t in toks[start:i]]
+    if all(w in ("the", "a", "an", "this", "that", "these", "those") for w in words):
+        return None
+    return toks[start].start, toks[i - 1].end
+
+
+def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attribution]:
+    """Acts, kinds, targets, speakers and ids; drops boilerplate and duplicates."""
+    text = doc.text
+    article = doc.article
+    resolver = SpeakerResolver(doc)
+    out: List[Attribution] = []
+    seen = set()
+    for cand in sorted(candidates, key=lambda c: (c.cue[0], c.cue[1])):
+        if doc.in_skip_range(cand.cue[0]):
+            continue
+        cue = trim(text, *cand.cue, chars=_SPAN_TRIM)
+        content = trim(text, *cand.content, chars=_SPAN_TRIM) if cand.content else None
+        if content:
+            content = extend_multiparagraph(text, content)
+        source = trim(text, *cand.source, chars=_SPAN_TRIM) if cand.source else None
+        if source and content and source[0] >= cue[1] and text[cue[0]:cue[1]].lower().startswith("according"):
+            # "According to X, the crisis has ...": the source ends at the comma, the rest is said
+            comma = text.find(",", source[0], source[1])
+            if comma > source[0]:
+                rest = trim(text, comma + 1, source[1])
+                source = trim(text, source[0], comma)
+                if content[0] >= source[1] and rest[0] < content[0]:
+                    content = (rest[0], content[1])
+        key = (cue, content)
+        if key in seen or cue[0] >= cue[1]:
+            continue
+        seen.add(key)
+        act, lex = act_of(text[cue[0]:cue[1]])
+        target = cand.target or find_target(doc, cue, lex.target if lex else None, act)
+        content_span = Span.of(text, *content) if content else None
+        cue_span = Span.of(text, *cue)
+        source_span = Span.of(text, *source) if source else None
+        out.append(Attribution(
+            id=Attribution.make_id(article.article_id, cue_span, content_span),
+            article_id=article.article_id,
+            kind=kind_of(content_span.text) if content_span else "indirect",
+            act=act,
+            source=source_span,
+            cue=cue_span,
+            content=content_span,
+            target=Span.of(text, *target) if target else None,
+            speaker=resolver.resolve(source_span, cue_span) if source_span else None,
+            date=article.date,
+        ))
+    return out
