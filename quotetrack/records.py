@@ -87,9 +87,22 @@ class Speaker:
     kind: str  # one of SPEAKER_KINDS
     title: Optional[str] = None
     affiliation: Optional[str] = None
+    # The evidence, so an analyst can check the decision: how the source was resolved
+    # (one of RESOLUTIONS), the role a spokesperson spoke in ("spokesman"), and the
+    # article's mention [start, end) that names the speaker when the source itself does not
+    # ("he" -> the earlier "Foreign Minister Lena Varga").
+    via: Optional[str] = None
+    role: Optional[str] = None
+    named_start: Optional[int] = None
+    named_end: Optional[int] = None
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Speaker":
+        known = {f: d.get(f) for f in SPEAKER_FIELDS if f in d}
+        return cls(**known)
 
 
 @dataclass(frozen=True)
@@ -107,6 +120,9 @@ class Attribution:
     speaker: Optional[Speaker] = None
     # Context carried for downstream tables; not part of the identity.
     date: Optional[str] = field(default=None, compare=False)
+    # The actor the target phrase refers to (resolved like a speaker), or None when it
+    # names no actor ("the plans", "the fact").
+    target_actor: Optional[Speaker] = None
 
     @staticmethod
     def make_id(article_id: str, cue: Optional[Span], content: Optional[Span]) -> str:
@@ -134,6 +150,7 @@ class Attribution:
             "content": span(self.content),
             "target": span(self.target),
             "speaker": self.speaker.to_dict() if self.speaker else None,
+            "target_actor": self.target_actor.to_dict() if self.target_actor else None,
         }
 
     @classmethod
@@ -145,11 +162,13 @@ class Attribution:
             if not isinstance(d.get(key), str):
                 raise TypeError(f"attribution field {key!r} must be a string, not {type(d.get(key)).__name__}")
         sp = d.get("speaker")
+        ta = d.get("target_actor")
         return cls(
             id=d["id"], article_id=d["article_id"], kind=d["kind"], act=d["act"],
             source=span(d.get("source")), cue=span(d.get("cue")), content=span(d.get("content")),
             target=span(d.get("target")),
-            speaker=Speaker(**sp) if sp else None, date=d.get("date"),
+            speaker=Speaker.from_dict(sp) if sp else None,
+            target_actor=Speaker.from_dict(ta) if ta else None, date=d.get("date"),
         )
 
     def to_row(self) -> dict:
@@ -162,16 +181,24 @@ class Attribution:
             row[f"{role}_start"] = s.start if s else None
             row[f"{role}_end"] = s.end if s else None
         sp = self.speaker
-        for key in ("id", "name", "kind", "title", "affiliation"):
+        for key in SPEAKER_FIELDS:
             row[f"speaker_{key}"] = getattr(sp, key) if sp else None
+        ta = self.target_actor
+        for key in TARGET_ACTOR_FIELDS:
+            row[f"target_actor_{key}"] = getattr(ta, key) if ta else None
         return row
 
 
+#: Fields of a speaker record, in column order.
+SPEAKER_FIELDS = ("id", "name", "kind", "title", "affiliation", "via", "role", "named_start", "named_end")
+#: The target actor's fields that ``attributions.csv`` carries.
+TARGET_ACTOR_FIELDS = ("id", "name", "kind", "affiliation", "via")
 #: Column order of ``attributions.csv``.
 ATTRIBUTION_COLUMNS = tuple(
     ["id", "article_id", "date", "kind", "act"]
     + [f"{r}_{k}" for r in ("source", "cue", "content", "target") for k in ("text", "start", "end")]
-    + [f"speaker_{k}" for k in ("id", "name", "kind", "title", "affiliation")]
+    + [f"speaker_{k}" for k in SPEAKER_FIELDS]
+    + [f"target_actor_{k}" for k in TARGET_ACTOR_FIELDS]
 )
 #: Column order of ``articles.csv``.
 ARTICLE_COLUMNS = ("article_id", "path", "status", "message", "title", "date", "source", "url",
