@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SHARED ?= ../shared
 OUT    ?= out
 
-.PHONY: install demo test eval bench train clean
+.PHONY: install demo test eval eval-speakers bench train clean
 
 # The venv is rebuilt when setup.cfg changes. torch is pinned to the CPU build that lies
 # on this machine's disk; a plain requirement would pull a multi-GB CUDA build.
@@ -26,6 +26,10 @@ test: install
 
 eval: install
 	$(VENV)/bin/quotetrack evaluate $(SHARED)/corpora/polnear/dev
+
+# Speaker and actor accuracy on GUM's news+interview attribution sources (built-in path).
+eval-speakers: install
+	$(PY) -m quotetrack.dev.speaker_eval $(SHARED)/corpora/gum
 
 bench: install
 	$(PY) -m quotetrack.dev.bench $(SHARED)/corpora/bbc

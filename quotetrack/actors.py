@@ -23,311 +23,17 @@ Every merge is recorded in :attr:`Actor.aliases` with the reason.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from . import geo
-from .lexicon import titles
+from .mentions import (Form, clean_label, core_phrase, first_country, fold, parse_mention, parse_targets,
+                       title_key, words_of)
 from .records import Attribution, stable_id
 
 #: Values of :attr:`Actor.kind`.
 ACTOR_KINDS = ("person", "organization", "country", "group")
-
-# Courtesy words: part of how a name is written, never a title worth keeping.
-_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "sir", "dame", "madam", "prof"})
-# Relational words the title lexicon lists that say nothing about an office.
-_NOT_TITLES = frozenset({"counterpart"})
-# Function words that precede names in appositions ("His Azerbaijani counterpart, Jeyhun ...").
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "his", "her", "their", "its", "our", "of", "and",
-                             "for", "to", "in", "on", "at", "by", "from", "with", "both"})
-# Pronouns: a speaker named only so is nobody in particular.
-_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i", "you", "him", "her", "them"})
-# British and American spellings of head words, so "Defence Ministry" = "defense ministry".
-_SPELLING = {"defence": "defense", "organisation": "organization", "programme": "program"}
-# Acts whose target may be the thing answered ("denied the allegations") rather than an actor.
-_REPLY_ACTS = frozenset({"deny", "reject", "respond"})
-
-_WORD = re.compile(r"\w+(?:[.\-'’]\w+)*\.?")
-_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
-
-
-@lru_cache(maxsize=None)
-def _titles() -> Dict[Tuple[str, ...], str]:
-    # The extractor's title lexicon (quotetrack/data/titles.tsv), shared so both agree.
-
-    return titles()
-
-
-@lru_cache(maxsize=None)
-def _title_longest() -> int:
-    return max((len(k) for k in _titles()), default=1)
-
-
-def _norm_word(w: str) -> str:
-    w = w.lower().rstrip(".")
-    return _SPELLING.get(w, w)
-
-
-def _fold(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def _clean(text: str) -> str:
-    """Text as a label: whitespace collapsed, outer quotes/punctuation and a leading "the" gone."""
-    text = " ".join(text.split()).strip(" \"'“”‘’«»()[],;:!?")
-    if text[:4].lower() == "the ":
-        text = text[4:]
-    return text
-
-
-# ---------------------------------------------------------------------------------------------
-# Parsing one mention
-# ---------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Form:
-    """What one mention says about its actor, before cross-article resolution.
-
-    ``shape`` is one of: ``country``, ``full`` (a person's full name), ``surname``, ``title``
-    (a person named by title only), ``organization``, ``group``.
-    """
-
-    shape: str
-    key: str  # country name, folded full name, folded surname, title key, or org/group head words
-    text: str  # the mention as written, cleaned for display
-    affiliation: Optional[str] = None
-    title: Optional[str] = None  # display form ("Foreign Minister")
-    how: str = ""  # for countries: geo.HOW; for people: "" or "honorific"
-
-
-def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
-    """Split name-ish words into (title words, honorifics, the rest), by the title lexicon."""
-    table = _titles()
-    lower = [w.lower() for w in words]
-    title: List[str] = []
-    honor: List[str] = []
-    rest: List[str] = []
-    i = 0
-    while i < len(words):
-        if lower[i].rstrip(".") in _HONORIFICS:
-            honor.append(words[i])
-            i += 1
-            continue
-        hit = 0
-        for n in range(min(_title_longest(), len(words) - i), 0, -1):
-            if table.get(tuple(lower[i:i + n])) == "person":
-                hit = n
-                break
-        if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
-            if rest and len(rest) <= 2 and not title and not honor \
-                    and all(w[:1].isupper() for w in rest) \
-                    and any(w[:1].isupper() for w in words[i + hit:]):
-                # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed": the
-                # capitalised words before a title that a name follows are its portfolio.
-                title.extend(rest)
-                rest = []
-            title.extend(words[i:i + hit])
-            i += hit
-        elif lower[i] in _NOT_TITLES:
-            i += 1
-        else:
-            rest.append(words[i])
-            i += 1
-    return title, honor, rest
-
-
-def _org_head(words: Sequence[str]) -> int:
-    """How many trailing words form an organization title ("the foreign ministry" -> 2)."""
-    table = _titles()
-    lower = [w.lower() for w in words]
-    for n in range(min(_title_longest(), len(lower)), 0, -1):
-        if table.get(tuple(lower[-n:])) == "organization":
-            return n
-    return 0
-
-
-def _org_lead(words: Sequence[str]) -> bool:
-    """True for "Ministry of Defence", "Council of Europe": an organization title, then "of"."""
-    table = _titles()
-    lower = [w.lower() for w in words]
-    for n in range(min(_title_longest(), len(lower) - 1), 0, -1):
-        if table.get(tuple(lower[:n])) == "organization" and lower[n] == "of":
-            return True
-    return False
-
-
-def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
-    """Remove country references from ``text``: (rest, first country referred to)."""
-    mentions = geo.find(text)
-    if not mentions:
-        return text, None
-    parts, last = [], 0
-    for m in mentions:
-        parts.append(text[last:m.start])
-        last = m.end
-    parts.append(text[last:])
-    return " ".join(parts), mentions[0].country
-
-
-def _words_of(text: str) -> List[str]:
-    """Words of ``text`` with possessive endings removed ("Russia's" -> "Russia")."""
-    out = []
-    for w in _WORD.findall(text):
-        w = _POSSESSIVE.sub("", w)
-        if w:
-            out.append(w)
-    return out
-
-
-def _affiliation(value: Optional[str]) -> Optional[str]:
-    if not value or not value.strip():
-        return None
-    return geo.country_of(value) or _clean(value)
-
-
-def _name_span(words: List[str]) -> List[str]:
-    """From the first to the last capitalised word: keeps particles ("Ursula von der Leyen")."""
-    caps = [i for i, w in enumerate(words) if w[:1].isupper()]
-    return words[caps[0]:caps[-1] + 1] if caps else []
-
-
-@lru_cache(maxsize=65536)  # the same names recur across a corpus; Forms are immutable
-def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str] = None,
-                  affiliation: Optional[str] = None, act: Optional[str] = None,
-                  role: str = "speaker") -> Optional[Form]:
-    """Read one speaker or target mention.
-
-    Args:
-        text: The mention: a speaker's resolved name, or a target span's text.
-        kind: The extractor's speaker kind when known (person/organization/country/group).
-        title: The extractor's title for the speaker, if any.
-        affiliation: The extractor's affiliation for the speaker, if any.
-        act: The attribution's act; a reply act's lower-case target ("the allegations")
-            is the thing answered, not an actor.
-        role: ``"speaker"`` or ``"target"``.
-
-    Returns:
-        A :class:`Form`, or None when the text names no actor.
-    """
-    text = " ".join((text or "").split())
-    shown = _clean(text)
-    if not shown:
-        return None
-
-    whole = geo.lookup(text)
-    if whole is not None:
-        return Form("country", whole.country, shown, whole.country, how=whole.how)
-    if kind == "country":
-        return Form("country", shown, shown, shown, how="name")
-
-    if role == "target" and kind is None:
-        # "Baku's claims", "the separatists' accusations": aimed at the owner of the thing.
-        owner = _possessor(text)
-        if owner is not None:
-            return parse_mention(owner, role=role)
-        head = _clean(text).split(" ", 1)[0]
-        m = _FROM.search(text) if act in _REPLY_ACTS and head.islower() else None
-        if m:  # "rejected the accusations of Chile's foreign minister"
-            return parse_mention(m.group(1), role=role)
-
-    rest, country = _strip_countries(text)
-    aff = _affiliation(affiliation) or country
-    words = _words_of(rest)
-    # Leading function words go ("His ... counterpart", "the"); inner ones stay in names.
-    while words and words[0].lower() in _FUNCTION_WORDS:
-        words = words[1:]
-    if not words:
-        # Nothing but a country reference ("Azerbaijan's"): the country.
-        c = geo.country_of(aff) if aff else None
-        return Form("country", c, shown, c, how="possessive") if c else None
-    low = [_norm_word(w) for w in words]
-
-    if kind in ("organization", "group"):
-        return Form(kind, " ".join(low), shown, aff)
-    head = _org_head(words) if kind is None else 0
-    if kind is None and not head and _org_lead(words):
-        return Form("organization", " ".join(low), shown, aff)
-    if head:
-        # "the foreign ministry", "Azerbaijan's presidency", "the Security Council" are bodies;
-        # "the breakaway authorities" (a lower-case modifier before the head) is a group.
-        modifiers = [w for w in words[:-head] if w.lower() not in _FUNCTION_WORDS]
-        is_group = bool(modifiers) and not any(w[:1].isupper() for w in modifiers) and not aff
-        return Form("group" if is_group else "organization", " ".join(low), shown, aff)
-    if kind is None and len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
-        return Form("organization", low[0], shown, aff)  # "NATO", "OSCE"
-
-    title_words, honor, rest_words = _split_title(words)
-    names = _name_span(rest_words)
-    if kind is None and names:
-        # "the North Atlantic mackerel stock": a lower-case head noun after the capitals
-        # means a thing or a group, not a person's name.
-        after = rest_words[rest_words.index(names[-1]) + 1:]
-        if any(w.lower() not in _FUNCTION_WORDS for w in after):
-            names, title_words, honor = [], [], []
-    parsed = " ".join(title_words)
-    # The title as written wins when it says more ("Fisheries Minister" over "Minister").
-    title_shown = (parsed if parsed and (not title or _fold(title) in _fold(parsed))
-                   else title or parsed).strip() or None
-    if title_shown and _fold(title_shown) in _NOT_TITLES:
-        title_shown = None
-    if kind == "person" or names or title_words or honor:
-        if len(names) >= 2:
-            full = " ".join(names)
-            return Form("full", _fold(full), full, aff, title_shown)
-        if len(names) == 1:
-            return Form("surname", _fold(names[0]), shown, aff, title_shown,
-                        how="honorific" if honor else "")
-        if title_shown:
-            return Form("title", _title_key(title_shown), shown, aff, title_shown)
-        if kind == "person" and (len(words) == 1 and low[0] in _PRONOUNS or not words):
-            return None  # a pronoun the extractor could not resolve: nothing to link
-    if role == "target" and act in _REPLY_ACTS:
-        return None  # "denied the allegations": the thing denied, not an actor
-    return Form("group", " ".join(low), shown, aff)
-
-
-_FROM = re.compile(r"\b(?:from|of|by)\s+(\S.*)$")
-_CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
-
-
-@lru_cache(maxsize=65536)
-def parse_targets(text: str, *, act: Optional[str] = None) -> Tuple[Form, ...]:
-    """Read a target span: one :class:`Form`, or one per conjunct when it names several
-    countries or people ("Oslo and Reykjavik", "Armenia and Azerbaijan"); [] for no actor."""
-    parts = [p for p in _CONJUNCTION.split(text) if p.strip()]
-    if len(parts) > 1:
-        forms = [parse_mention(p, act=act, role="target") for p in parts]
-        if all(f is not None and f.shape in ("country", "full") for f in forms):
-            return tuple(forms)  # type: ignore[arg-type]
-    form = parse_mention(text, act=act, role="target")
-    return (form,) if form is not None else ()
-
-
-@lru_cache(maxsize=65536)
-def _first_country(text: str) -> Optional[str]:
-    found = geo.find(text)
-    return found[0].country if found else None
-
-
-def _possessor(text: str) -> Optional[str]:
-    """The owner in "Baku's claims" when what is owned is not itself an actor, else None."""
-    m = re.search(r"^(.*?\S)(['’]s|s['’])\s+(.+)$", text)
-    if not m:
-        return None
-    owned = _words_of(m.group(3))
-    if not owned or _org_head(owned) or any(w[:1].isupper() for w in owned):
-        return None  # "Russia's defense ministry", "Armenia's Prime Minister": keep whole
-    if _split_title(owned)[0]:
-        return None  # "Armenia's prime minister"
-    return m.group(1) + ("s" if m.group(2)[0] == "s" else "")
-
-
-def _title_key(title: str) -> str:
-    return " ".join(_norm_word(w) for w in _words_of(title))
-
 
 # ---------------------------------------------------------------------------------------------
 # Actors
@@ -401,6 +107,15 @@ class _Mention:
     order: int  # position of the attribution in corpus order
     actor: Optional[str] = None
     reason: str = ""
+    # How the article itself wrote it when the extractor resolved it there ("Halvorsen").
+    written: str = ""
+    written_why: str = ""
+
+
+# Speaker resolutions inside an article that an analyst should see as aliases, and why.
+_WRITTEN_REASONS = {"surname": "surname of {label} in the same article",
+                    "title": "title of {label} in the same article",
+                    "description": "refers to {label} in the same article"}
 
 
 def actor_id(kind: str, key: str) -> str:
@@ -455,9 +170,9 @@ class Resolution:
                 out = self._ensure("country", country, country).id
             else:
                 body = [b for b in self.actors.values()
-                        if b.kind == "organization" and _fold(b.label) == _fold(a.affiliation)]
+                        if b.kind == "organization" and fold(b.label) == fold(a.affiliation)]
                 out = body[0].id if body else self._ensure(
-                    "organization", _fold(a.affiliation), a.affiliation).id
+                    "organization", fold(a.affiliation), a.affiliation).id
         self._rolled[aid] = out
         return out
 
@@ -498,13 +213,17 @@ def resolve(attributions: Iterable[Attribution],
                                  affiliation=sp.affiliation, act=a.act)
             if form is not None and form.affiliation is None and a.source is not None:
                 # "Armenian Foreign Minister Ararat Mirzoyan": affiliation from the source span.
-                country = _first_country(a.source.text)
+                country = first_country(a.source.text)
                 if country:
                     form = Form(form.shape, form.key, form.text, country, form.title, form.how)
         elif a.source is not None:
             form = parse_mention(a.source.text, act=a.act)
         if form is not None:
-            mentions.append(_Mention(a, "speaker", form, date, i))
+            m = _Mention(a, "speaker", form, date, i)
+            if sp is not None and sp.via in _WRITTEN_REASONS and a.source is not None:
+                m.written = clean_label(core_phrase(a.source.text))
+                m.written_why = _WRITTEN_REASONS[sp.via]
+            mentions.append(m)
         if a.target is not None:
             for tform in parse_targets(a.target.text, act=a.act):
                 mentions.append(_Mention(a, "target", tform, date, i))
@@ -573,7 +292,7 @@ def _people_titles(res: Resolution, mentions: List[_Mention]) -> Dict[str, Dict[
     out: Dict[str, Dict[str, List[str]]] = defaultdict(dict)
     for m in mentions:
         if m.actor and m.form.title and res.actors[m.actor].kind == "person":
-            span = out[m.actor].setdefault(_title_key(m.form.title), [m.date, m.date])
+            span = out[m.actor].setdefault(title_key(m.form.title), [m.date, m.date])
             if m.date:
                 span[0] = min(span[0] or m.date, m.date)
                 span[1] = max(span[1], m.date)
@@ -614,7 +333,7 @@ def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
             elif len(kept) < len(cands):
                 cands, evidence = kept, evidence + [f"same affiliation {f.affiliation}"]
         if len(cands) > 1 and f.title:
-            kept = [c for c in cands if _title_key(f.title) in titles.get(c, {})]
+            kept = [c for c in cands if title_key(f.title) in titles.get(c, {})]
             if kept and len(kept) < len(cands):
                 cands, evidence = kept, evidence + [f"same title {f.title}"]
         if len(cands) > 1:
@@ -639,7 +358,7 @@ def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
 
 
 def _surname_label(f: Form) -> str:
-    words = [w for w in _words_of(f.text) if w[:1].isupper()]
+    words = [w for w in words_of(f.text) if w[:1].isupper()]
     return words[-1] if words else f.text
 
 
@@ -728,6 +447,8 @@ def _finish(res: Resolution, mentions: List[_Mention],
             aff_votes[a.id][f.affiliation] += 1
         if f.text != a.label and f.text not in a.aliases and m.reason:
             a.aliases[f.text] = m.reason
+        if m.written and fold(m.written) != fold(a.label) and m.written not in a.aliases:
+            a.aliases[m.written] = m.written_why.format(label=a.label)
     for aid, counts in labels.items():
         a = res.actors[aid]
         # The most frequent way of writing it; ties go to the first seen.

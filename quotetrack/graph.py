@@ -26,13 +26,11 @@ from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple, Union
 
 from .actors import Actor, Resolution, resolve
-from .lexicon import TARGETED_ACTS  # acts that make a speaker -> target edge
+# The act sets come from quotetrack/data/acts.tsv; ACCUSING_ACTS and ANSWERING_ACTS stay
+# importable from here. TARGETED_ACTS: acts that make a speaker -> target edge.
+from .lexicon import ACCUSING_ACTS, ANSWERING_ACTS, TARGETED_ACTS
 from .records import Attribution, stable_id
 
-#: Acts that level a charge that can be answered.
-ACCUSING_ACTS = frozenset({"accuse", "criticize"})
-#: Acts that answer a charge.
-ANSWERING_ACTS = frozenset({"deny", "reject", "respond"})
 #: The act of the edges that link an answer to the accusation it answers.
 ANSWERS = "answers"
 #: Values of ``level``.

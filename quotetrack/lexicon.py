@@ -1,6 +1,9 @@
-"""Lexicons kept as data files in ``quotetrack/data``: reporting cues and titles.
+"""Lexicons kept as data files in ``quotetrack/data``: reporting cues, speech acts, titles and
+closed word classes.
 
-Each is loaded once (``lru_cache``); the code holds no word lists of its own.
+Each is loaded once (``lru_cache``); the code holds no word lists of its own. The speech acts
+and what each does (``acts.tsv``) are :data:`ACTS` and the ``*_ACTS`` sets below; closed word
+classes (``word_classes.tsv``: articles, possessives, ...) come from :func:`word_class`.
 """
 from __future__ import annotations
 
@@ -11,12 +14,84 @@ from typing import Dict, FrozenSet, Iterator, List, Optional, Tuple
 
 DATA = Path(__file__).parent / "data"
 
+#: Columns of ``acts.tsv`` after ``act``: the properties a speech act has or not.
+ACT_PROPERTIES = ("targeted", "accusing", "answering", "object_is_content", "bare_target",
+                  "about_is_content", "subject_rule")
+
+
+def _rows(name: str) -> Iterator[List[str]]:
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            yield line.rstrip("\n").split("\t")
+
+
+@lru_cache(maxsize=None)
+def act_table() -> Dict[str, FrozenSet[str]]:
+    """``acts.tsv``: each speech act, in report order -> the properties it has.
+
+    Raises:
+        ValueError: The file's header is not ``act`` + :data:`ACT_PROPERTIES`, or a value is
+            not yes/no, or an act is listed twice.
+    """
+    rows = _rows("acts.tsv")
+    header = next(rows)
+    if tuple(header) != ("act",) + ACT_PROPERTIES:
+        raise ValueError(f"acts.tsv: header must be act + {', '.join(ACT_PROPERTIES)}; got {header}")
+    table: Dict[str, FrozenSet[str]] = {}
+    for row in rows:
+        act, values = row[0], row[1:]
+        if len(values) != len(ACT_PROPERTIES) or set(values) - {"yes", "no"}:
+            raise ValueError(f"acts.tsv: row {act!r} needs {len(ACT_PROPERTIES)} yes/no values")
+        if act in table:
+            raise ValueError(f"acts.tsv: act {act!r} is listed twice")
+        table[act] = frozenset(p for p, v in zip(ACT_PROPERTIES, values) if v == "yes")
+    return table
+
+
+def acts_with(prop: str) -> FrozenSet[str]:
+    """The speech acts that have one property of ``acts.tsv`` ("targeted", ...)."""
+    if prop not in ACT_PROPERTIES:
+        raise ValueError(f"unknown act property {prop!r}; one of {', '.join(ACT_PROPERTIES)}")
+    return frozenset(act for act, props in act_table().items() if prop in props)
+
+
 #: Speech-act classes, in the order reports list them.
-ACTS = ("say", "declare", "assert", "claim", "report", "describe", "accuse", "criticize", "deny",
-        "reject", "respond", "warn", "threaten", "urge", "praise", "promise", "admit", "ask", "believe")
+ACTS: Tuple[str, ...] = tuple(act_table())
 #: Acts aimed at somebody: the ones that make graph edges.
-TARGETED_ACTS = frozenset({"accuse", "criticize", "deny", "reject", "respond", "warn", "threaten",
-                           "urge", "praise", "ask"})
+TARGETED_ACTS = acts_with("targeted")
+#: Acts that level a charge that can be answered.
+ACCUSING_ACTS = acts_with("accusing")
+#: Acts that answer a charge; their target may be the statement answered, and its author
+#: ("rejected the claims from Baku") is whom they answer.
+ANSWERING_ACTS = acts_with("answering")
+#: Acts whose direct object is what was said ("denied allegations", "reported violations").
+OBJECT_CONTENT_ACTS = acts_with("object_is_content")
+#: Targeted acts that make an attribution even when nothing said is found ("accused Baku").
+BARE_TARGET_ACTS = acts_with("bare_target")
+#: Acts whose of/for/over/against/about/on phrase is what was said ("accused X of lying").
+ABOUT_CONTENT_ACTS = acts_with("about_is_content")
+#: Acts the surface path's backup subject-verb rule fires for.
+SUBJECT_RULE_ACTS = acts_with("subject_rule")
+
+
+@lru_cache(maxsize=None)
+def _word_classes() -> Dict[str, FrozenSet[str]]:
+    out: Dict[str, set] = {}
+    for row in _rows("word_classes.tsv"):
+        out.setdefault(row[0].strip(), set()).update(w.replace("_", " ") for w in row[1].split())
+    return {name: frozenset(words) for name, words in out.items()}
+
+
+def word_class(name: str) -> FrozenSet[str]:
+    """A closed word class from ``data/word_classes.tsv`` ("articles", "possessives", ...).
+
+    Raises:
+        KeyError: No such class.
+    """
+    classes = _word_classes()
+    if name not in classes:
+        raise KeyError(f"no word class {name!r} in word_classes.tsv; one of {', '.join(classes)}")
+    return classes[name]
 
 
 #: Quotation marks, straight and typographic; straight ones open and close.
@@ -27,6 +102,9 @@ QUOTE_MARKS = "".join(dict.fromkeys(OPENING_QUOTES + CLOSING_QUOTES))
 DOUBLE_QUOTES = "\"“”«»„"
 #: Straight marks toggle: they open outside a quotation and close inside one.
 STRAIGHT_QUOTES = "\"'"
+#: Typographic marks that only open / only close (straight ones do either).
+OPEN_ONLY_QUOTES = frozenset(OPENING_QUOTES) - frozenset(STRAIGHT_QUOTES)
+CLOSE_ONLY_QUOTES = frozenset(CLOSING_QUOTES) - frozenset(STRAIGHT_QUOTES)
 #: Penn-Treebank quote tokens that some parsers (CoreNLP) write instead of the marks.
 PTB_QUOTES = ("``", "''")
 _QUOTE_TOKENS = frozenset(QUOTE_MARKS) | frozenset(PTB_QUOTES)
@@ -42,12 +120,6 @@ class Cue:
     lemma: str  # "call on"
     act: str
     target: Optional[str]  # "obj", a preposition, or None
-
-
-def _rows(name: str) -> Iterator[List[str]]:
-    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            yield line.rstrip("\n").split("\t")
 
 
 def _inflect(verb: str) -> List[str]:
@@ -73,6 +145,8 @@ def cue_forms() -> Dict[Tuple[str, ...], Cue]:
     forms: Dict[Tuple[str, ...], Cue] = {}
     for row in _rows("cues.tsv"):
         lemma, act = row[0], row[1]
+        if act not in act_table():
+            raise ValueError(f"cues.tsv: {lemma!r} has act {act!r}, which acts.tsv does not list")
         target = row[2] if len(row) > 2 and row[2] != "-" else None
         cue = Cue(lemma, act, target)
         head, *rest = lemma.split()

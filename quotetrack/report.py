@@ -15,10 +15,10 @@ from __future__ import annotations
 import json
 from typing import Dict, List, Optional, Sequence
 
-from .actors import parse_mention
-from .graph import ACCUSING_ACTS, ANSWERS, Network
+from .mentions import parse_mention
+from .graph import ANSWERS, Network
 from .io.writers import spreadsheet_safe
-from .lexicon import ACTS
+from .lexicon import ACCUSING_ACTS, ACTS
 
 #: Section names, in the order they are printed.
 SECTIONS = ("speakers", "accusations", "answers", "actor")

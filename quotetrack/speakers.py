@@ -1,197 +1,394 @@
 """Who a source span refers to, resolved inside one article.
 
 "Armenian Foreign Minister Ararat Mirzoyan" -> person Ararat Mirzoyan, title Foreign Minister,
-affiliation Armenia; "Russia's defense ministry" -> organization, affiliation Russia;
-"he" -> the last person named before it; a later "Pashinyan" -> Nikol Pashinyan.
+affiliation Armenia; "Russia's defense ministry" -> organization, affiliation Russia; "a BBC
+spokesman" -> organization BBC in the role of spokesman; a later "Pashinyan" -> Nikol Pashinyan;
+"he" -> the person the article is talking about, by gender, recency and salience.
+
+Phrases are read by the one mention model (:mod:`quotetrack.mentions`). The article's named
+entities (the annotator's NER when it ran, else capitalised runs of words) form an inventory that
+pronouns, surnames, role nouns ("the prime minister") and descriptions ("the ministry") resolve
+to. Every resolved speaker says how (:attr:`Speaker.via`) and, when the source itself does not
+name it, which mention of the article does (``named_start``/``named_end``).
 """
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from .doc import AnnotatedArticle
-from .geo import country_of
-from .lexicon import match_title
+from .mentions import Form, fold, forename_gender, parse_mention, pronoun_class, word_class
 from .records import Span, Speaker, stable_id
 
-_PERSON_PRONOUNS = frozenset("he she him her his i we".split())
-_RELATIVE = frozenset(["who", "whom", "whose"])
-# Closed-class words that are capitalised only because they open a sentence.
-_DETERMINERS = frozenset("the a an this that these those its his her their our both all some many "
-                         "several most each every other another few no".split())
-_GROUP_PRONOUNS = frozenset(["they", "them"])
-_WORD_RE = re.compile(r"[\w’'.-]+|[^\w\s]")
-_POSSESSIVE = ("'s", "’s")
-_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom)\b|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads)\b")
-_CONNECT = frozenset(["of", "for", "de", "van", "von", "al", "bin", "la", "le", "du"])
+# NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
+_ENTITY_KINDS = {"PERSON": "person", "PER": "person", "ORG": "organization", "ORGANIZATION": "organization",
+                 "GPE": "place", "LOC": "place", "LOCATION": "place", "NORP": "group"}
+# How far back (sentences) a pronoun looks for its antecedent.
+_PRONOUN_WINDOW = {"male": 6, "female": 6, "neuter": 3, "plural": 3, "relative": 0}
+# A capitalised run longer than this is a headline or a list, not a name.
+_MAX_NAME_TOKENS = 7
 
 
-_ARTICLE_RE = re.compile(r"^(the|a|an)\s+", re.I)
+@dataclass(frozen=True)
+class _Named:
+    """An entity named in the article: where, and who."""
+
+    start: int  # character offsets of the mention
+    end: int
+    sent: int
+    rank: int  # position among the named mentions of its sentence (0 = first, the likely subject)
+    speaker: Speaker
 
 
-def _strip_article(text: str) -> str:
-    """ "the breakaway authorities" -> "breakaway authorities" """
-    return _ARTICLE_RE.sub("", text.strip())
+def _speaker_id(kind: str, name: str) -> str:
+    return stable_id(kind, name if kind == "country" else name.lower())
 
 
-def _words(text: str) -> List[Tuple[str, int, int]]:
-    return [(m.group(), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+def speaker_of(form: Form, *, via: str) -> Speaker:
+    """A Speaker for a parsed mention (no article context)."""
+    kind = form.kind
+    if kind == "country":
+        return Speaker(_speaker_id("country", form.key), form.key, "country", via=via, role=form.role)
+    if form.shape == "title":
+        label = form.text
+        key = f"{form.title} of {form.affiliation}" if form.affiliation else label
+        return Speaker(_speaker_id("person", key), label, "person", form.title, form.affiliation, via=via)
+    name = form.name
+    return Speaker(_speaker_id(kind, name), name, kind, form.title if kind == "person" else None,
+                   form.affiliation, via=via, role=form.role)
+
+
+def _cap_word(t: str) -> bool:
+    """A capitalised word: "Aliyev", "Azerbaijan's", "Al-Assad", "U.S."."""
+    if not t[:1].isupper():
+        return False
+    core = t[:-2] if t[-2:] in ("'s", "’s") else t
+    return core.replace("-", "").replace("'", "").replace("’", "").isalpha() or ("." in t and len(t) <= 4)
+
+
+def _gender_of(form: Form) -> Optional[str]:
+    words = form.text.lower().replace(".", "").split()
+    if not words:
+        return None
+    if words[0] in ("mr", "sir", "lord"):
+        return "male"
+    if words[0] in ("mrs", "ms", "miss", "dame", "lady", "madam"):
+        return "female"
+    return forename_gender(form.name) if form.shape == "full" else None
 
 
 class SpeakerResolver:
-    """Resolves source spans of one article in text order, remembering who was named."""
+    """Resolves the source spans of one article, in text order, remembering who was named."""
 
     def __init__(self, doc: AnnotatedArticle):
         self.doc = doc
-        self.people: Dict[str, Speaker] = {}  # full name -> speaker
-        self.by_surname: Dict[str, List[str]] = {}  # surname -> full names seen
-        self.last_person: Optional[Speaker] = None
-        self.organizations: Dict[str, Speaker] = {}  # head word ("ministry") -> last one named
+        self.people: Dict[str, Tuple[Speaker, int, int]] = {}  # folded full name -> (speaker, start, end)
+        self.by_surname: Dict[str, List[str]] = {}  # folded surname -> folded full names
+        self.gender: Dict[str, str] = {}  # speaker id -> "male" / "female"
+        self.spoke: List[Tuple[int, Speaker]] = []  # (char, speaker) of the sources resolved so far
+        self.named: List[_Named] = self._inventory()
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, source: Span, cue: Optional[Span] = None) -> Optional[Speaker]:
-        text = source.text.strip()
-        low = text.lower()
-        if low in _PERSON_PRONOUNS or low in _RELATIVE or low in _GROUP_PRONOUNS:
-            chained = self._from_coref(source)
-            if chained or low in _GROUP_PRONOUNS:
-                return chained
-            return self._antecedent(source.start)
-        speaker = self._retype(self.describe(text), source)
-        if speaker and speaker.kind == "person":
-            self._remember(speaker)
-        elif speaker and speaker.kind == "organization":
-            head = speaker.name.lower().split()[-1]
-            if speaker.affiliation is None and speaker.name.lower() == head:
-                # a bare definite description ("the ministry"): the last one named
-                earlier = self.organizations.get(head)
-                if earlier:
-                    return earlier
-            self.organizations[head] = speaker
+        """The speaker a source span refers to, or None when it names nobody we can tell."""
+        speaker = self._resolve(source)
+        if speaker is not None:
+            self.spoke.append((source.start, speaker))
+            if speaker.named_start is None and speaker.kind != "person":
+                # "Norway's foreign ministry" is no capitalised run: keep it for "the ministry"
+                self._add_named(source, speaker)
         return speaker
 
-    def describe(self, text: str) -> Optional[Speaker]:
-        """A speaker from a noun phrase alone (plus names seen earlier in the article)."""
-        text = _RELATIVE_CLAUSE.split(text, 1)[0].strip()  # "X, who heads the Y" -> "X"
-        bare = _strip_article(text)
-        whole = country_of(bare)
-        if whole and not match_title([w.lower() for w in bare.split()], len(bare.split()) - 1):
-            # "Azerbaijan", "Baku", "Downing Street", "the Kremlin": the state speaks
-            return Speaker(stable_id("country", whole), whole, "country")
-        words = _words(text)
-        if not words:
-            return None
-        lower = [w[0].lower() for w in words]
-        title_parts: List[str] = []
-        title_kind = None
-        affiliation = None
-        name_words: List[str] = []
-        i = 0
-        n = len(words)
-        while i < n:
-            w = words[i][0]
-            lw = lower[i]
-            m = match_title(lower, i)
-            if m:
-                if name_words and not title_parts and m[1] == "person" and i and words[i - 1][0] != ",":
-                    # "Fisheries Minister", "Environment Secretary": the capitalised words
-                    # before a title qualify it; they are not a name
-                    title_parts.append(" ".join(name_words))
-                    name_words = []
-                title_parts.append(" ".join(x[0] for x in words[i:i + m[0]]))
-                title_kind = title_kind or m[1]
-                if m[1] == "organization":
-                    title_kind = "organization"
-                i += m[0]
-                continue
-            if lw in _POSSESSIVE:
-                i += 1
-                continue
-            if lw in _CONNECT and name_words and i + 1 < n and words[i + 1][0][:1].isupper():
-                # "Foreign Minister Ararat Mirzoyan of Armenia": "of X" names the affiliation
-                tail = " ".join(x[0] for x in words[i + 1:])
-                country = country_of(tail)
-                if country or (lw == "of" and (title_parts or len(name_words) >= 2)):
-                    # an unknown place or body after a full name is still its affiliation
-                    affiliation = affiliation or country or tail
-                    break
-            country = country_of(w) if w[:1].isupper() else None
-            if country and (i + 1 < n and lower[i + 1] in _POSSESSIVE or not name_words):
-                affiliation = affiliation or country
-                if i == n - 1 and not title_parts and not name_words:
-                    # the phrase is just the country (or its capital): the country speaks
-                    return Speaker(stable_id("country", country), country, "country")
-                i += 1
-                continue
-            if lw in _DETERMINERS:
-                i += 1
-                continue
-            if w[:1].isupper() and w.isalpha() or (w[:1].isupper() and "." in w and len(w) <= 3) \
-                    or (w[:1].isupper() and ("-" in w or "’" in w or "'" in w)):
-                name_words.append(w)
-            elif name_words and w == ",":
-                # apposition: "His Azerbaijani counterpart, Jeyhun Bayramov"
-                pass
-            elif name_words and not w[:1].isupper():
-                # a lower-case word after a name ends it unless the name is just a title-ish cap
-                pass
-            i += 1
-        title = " ".join(title_parts) if title_parts else None
-        if title:
-            title = re.sub(r"\s+", " ", title).strip()
-            if title.lower() in ("mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr."):
-                title = None
-        name = " ".join(name_words)
-        if name_words and title_kind != "organization":
-            full = self._full_name(name)
-            if full:
-                found = self.people[full]
-                return Speaker(found.id, found.name, "person", title or found.title,
-                               affiliation or found.affiliation)
-            return Speaker(stable_id("person", name.lower()), name, "person", title, affiliation)
-        if title_kind == "organization":
-            label = text.strip()
-            label = _strip_article(label)
-            return Speaker(stable_id("organization", label.lower()), label, "organization",
-                           None, affiliation)
-        if title_kind == "person" and affiliation:
-            # "Armenia's Prime Minister": a role, no name; unresolved person
-            label = _strip_article(text)
-            return Speaker(stable_id("person", f"{title} of {affiliation}".lower()),
-                           label, "person", title, affiliation)
-        label = _strip_article(text)
-        if not label:
-            return None
-        if affiliation and label.lower() in (affiliation.lower(),):
-            return Speaker(stable_id("country", affiliation), affiliation, "country")
-        return Speaker(stable_id("group", label.lower()), label, "group", title, affiliation)
+    def _add_named(self, source: Span, speaker: Speaker) -> None:
+        if any(n.start == source.start and n.end == source.end for n in self.named):
+            return
+        toks = self.doc.tokens
+        i = min(self.doc.token_at(source.start), len(toks) - 1)
+        pos = sum(1 for n in self.named if n.start < source.start)
+        self.named.insert(pos, _Named(source.start, source.end, toks[i].sent, 0, speaker))
 
-    # -- helpers ----------------------------------------------------------------------
-    def _entity_type(self, source: Span) -> Optional[str]:
-        """NER type of the entity covering the source's last word (its head, in English)."""
-        doc = self.doc
-        if not doc.entities:
+    def describe(self, text: str) -> Optional[Speaker]:
+        """A speaker from a phrase alone (plus names seen earlier in the article)."""
+        form = parse_mention(text)
+        if form is None:
             return None
-        last = doc.token_at(max(source.start, source.end - 1))
-        for ent in doc.entities:
-            if ent.start <= last < ent.end:
-                return ent.type
+        return self._link(form, speaker_of(form, via="name"), None)
+
+    def salient_person(self) -> Optional[Speaker]:
+        """The person the article names most often (an interview's interviewee)."""
+        counts: Dict[str, int] = {}
+        first: Dict[str, _Named] = {}
+        for n in self.named:
+            if n.speaker.kind == "person" and " " in n.speaker.name:
+                counts[n.speaker.id] = counts.get(n.speaker.id, 0) + 1
+                first.setdefault(n.speaker.id, n)
+        for _, sp in self.spoke:
+            if sp.kind == "person" and sp.id in counts:
+                counts[sp.id] += 1
+        if not counts:
+            return None
+        best = max(counts, key=lambda k: (counts[k], -first[k].start))
+        n = first[best]
+        return replace(n.speaker, via="salience", named_start=n.start, named_end=n.end)
+
+    # -- resolution ---------------------------------------------------------------------
+    def _resolve(self, source: Span) -> Optional[Speaker]:
+        text = source.text.strip()
+        words = text.split()
+        pclass = pronoun_class(words[-1]) if len(words) == 1 or (
+            len(words) == 2 and words[0].lower() in word_class("opener")) else None
+        if pclass:
+            chained = self._from_coref(source)
+            if chained is not None:
+                return chained
+            return self._pronoun(source, pclass)
+        form = parse_mention(text)
+        if form is None:
+            return None
+        speaker = self._retype(speaker_of(form, via="name"), source)
+        return self._link(form, speaker, source)
+
+    def _link(self, form: Form, speaker: Speaker, source: Optional[Span]) -> Speaker:
+        """Tie a parsed mention to what the article named before it."""
+        at = source.start if source is not None else len(self.doc.text)
+        if speaker.kind == "person" and form.shape == "full":
+            known = self.people.get(form.key)
+            if known is not None:
+                sp, s, e = known
+                if (speaker.title and not sp.title) or (speaker.affiliation and not sp.affiliation):
+                    # a later, fuller mention ("Armenia's Prime Minister, Nikol Pashinyan") teaches
+                    # the article's title and affiliation to every later reference
+                    sp = replace(sp, title=sp.title or speaker.title, affiliation=sp.affiliation or speaker.affiliation)
+                    self.people[form.key] = (sp, s, e)
+                return replace(sp, title=speaker.title or sp.title,
+                               affiliation=speaker.affiliation or sp.affiliation, via="name")
+            if source is not None:
+                self._register(speaker, source.start, source.end, form)
+            return speaker
+        if speaker.kind == "person" and form.shape == "surname":
+            found = self._full_name(form.key, before=at)
+            if found is not None:
+                sp, s, e = found
+                return replace(sp, title=speaker.title or sp.title, via="surname", named_start=s, named_end=e)
+            return speaker
+        if speaker.kind == "person" and form.shape == "title":
+            holder = self._title_holder(form, before=at)
+            if holder is not None:
+                return holder
+            return speaker
+        if speaker.kind in ("organization", "group") and not form.affiliation and form.how != "known body":
+            body = self._earlier_body(form, before=at)
+            if body is not None:
+                return replace(body, role=speaker.role or body.role)
+        return speaker
+
+    def _pronoun(self, source: Span, pclass: str) -> Optional[Speaker]:
+        if pclass == "first":
+            return None  # decided by the caller: the quote's speaker, or an interviewee
+        if pclass == "second":
+            return None
+        toks = self.doc.tokens
+        i = self.doc.token_at(source.start)
+        if i >= len(toks):
+            return None
+        sent = toks[i].sent
+        window = _PRONOUN_WINDOW.get(pclass, 3)
+        before = [n for n in self.named if n.end <= source.start and sent - n.sent <= window]
+        if pclass in ("male", "female"):
+            return self._person_antecedent(source, pclass, sent, before)
+        if pclass == "relative":
+            same = [n for n in before if n.sent == sent]
+            return self._named_speaker(same[-1], "relative") if same else None
+        kinds = ("organization", "country") if pclass == "neuter" else ("organization", "group", "country")
+        cands = [n for n in before if n.speaker.kind in kinds]
+        return self._named_speaker(cands[-1], "pronoun") if cands else None
+
+    def _person_antecedent(self, source: Span, gender: str, sent: int,
+                           before: List[_Named]) -> Optional[Speaker]:
+        def fits(sp: Speaker) -> bool:
+            return sp.kind == "person" and self.gender.get(sp.id, gender) == gender
+
+        people = [n for n in before if fits(n.speaker)]
+        # The last person quoted is who a following "he said" most often continues.
+        last = None
+        for at, sp in reversed(self.spoke):
+            if at < source.start and fits(sp):
+                if sp.named_start is not None or sp.via == "name" or " " in sp.name:
+                    last = (at, sp)
+                break
+        chosen: Optional[Speaker] = None
+        # A person named earlier in the same sentence (the subject first) wins.
+        same = [n for n in people if n.sent == sent]
+        if same:
+            chosen = self._named_speaker(min(same, key=lambda n: n.rank), "pronoun")
+        elif last is not None and sent - self.doc.tokens[self.doc.token_at(last[0])].sent <= 2:
+            chosen = replace(last[1], via="pronoun")
+        elif people:
+            nearest = max(n.sent for n in people)
+            chosen = self._named_speaker(min((n for n in people if n.sent == nearest), key=lambda n: n.rank),
+                                         "pronoun")
+        elif last is not None:
+            chosen = replace(last[1], via="pronoun")
+        if chosen is not None:
+            self.gender.setdefault(chosen.id, gender)
+        return chosen
+
+    def _named_speaker(self, n: _Named, via: str) -> Speaker:
+        sp = n.speaker
+        if sp.kind == "person" and " " not in sp.name:  # a bare surname named earlier
+            full = self._full_name(fold(sp.name), before=n.start)
+            if full is not None:
+                fsp, s, e = full
+                return replace(fsp, via=via, named_start=s, named_end=e)
+        return replace(sp, via=via, named_start=n.start, named_end=n.end)
+
+    def _full_name(self, surname_key: str, *, before: int) -> Optional[Tuple[Speaker, int, int]]:
+        """The one full name of the article this surname (or full form) belongs to."""
+        if surname_key in self.people:
+            return self.people[surname_key]
+        last = surname_key.split()[-1] if surname_key else ""
+        hits = [k for k in self.by_surname.get(last, ()) if k.endswith(surname_key)]
+        if len(hits) == 1:
+            return self.people[hits[0]]
         return None
 
-    def _retype(self, speaker: Optional[Speaker], source: Span) -> Optional[Speaker]:
+    def _title_holder(self, form: Form, *, before: int) -> Optional[Speaker]:
+        """ "the prime minister" -> the person the article named with that title before."""
+        key = fold(form.title or "")
+        if not key:
+            return None
+        head = key.split()[-1]
+        best = None
+        for n in self.named:
+            if n.start >= before:
+                break
+            sp = n.speaker
+            if sp.kind == "person" and sp.title and " " in sp.name:
+                t = fold(sp.title)
+                if t == key or t.endswith(" " + key) or (len(key.split()) == 1 and t.split()[-1] == head):
+                    if form.affiliation and sp.affiliation and fold(form.affiliation) != fold(sp.affiliation):
+                        continue
+                    best = n
+        return self._named_speaker(best, "title") if best else None
+
+    def _earlier_body(self, form: Form, *, before: int) -> Optional[Speaker]:
+        """ "the ministry", "the company" -> the organization of that kind the article named before."""
+        head = form.key.split()[-1] if form.key else ""
+        if not head:
+            return None
+        generic = head in word_class("org_noun")
+        best = None
+        for n in self.named:
+            if n.start >= before:
+                break
+            sp = n.speaker
+            if sp.kind != "organization":
+                continue
+            if fold(sp.name).split()[-1:] == [head] or (generic and form.kind == "organization"):
+                best = n
+        return self._named_speaker(best, "description") if best else None
+
+    # -- the article's inventory of named entities ---------------------------------------
+    def _inventory(self) -> List[_Named]:
+        doc = self.doc
+        spans = self._entity_spans() if doc.entities else self._capitalised_runs()
+        out: List[_Named] = []
+        rank: Dict[int, int] = {}
+        for a, b, hint in spans:
+            toks = doc.tokens
+            text = doc.text[toks[a].start:toks[b - 1].end]
+            form = parse_mention(text, kind=hint if hint in ("person", "organization") else None)
+            if form is None:
+                continue
+            if hint == "person" and form.kind != "person":
+                continue  # a title run the tagger typed as a name
+            sp = speaker_of(form, via="name")
+            if form.shape == "full":
+                self._register(sp, toks[a].start, toks[b - 1].end, form)
+            elif form.shape == "surname":
+                full = self._full_name(form.key, before=toks[a].start)
+                if full is not None:
+                    sp = full[0]
+            sent = toks[a].sent
+            r = rank.get(sent, 0)
+            rank[sent] = r + 1
+            out.append(_Named(toks[a].start, toks[b - 1].end, sent, r, sp))
+        # Registration above ran in text order; resolution later only reads people named before.
+        return out
+
+    def _register(self, sp: Speaker, start: int, end: int, form: Form) -> None:
+        key = fold(sp.name)
+        if key in self.people:
+            return
+        self.people[key] = (sp, start, end)
+        self.by_surname.setdefault(key.split()[-1], []).append(key)
+        g = _gender_of(form)
+        if g:
+            self.gender.setdefault(sp.id, g)
+
+    def _entity_spans(self) -> List[Tuple[int, int, Optional[str]]]:
+        """NER entities, a person's title words before it included ("Foreign Minister X")."""
+        doc = self.doc
+        toks = doc.tokens
+        out = []
+        for ent in sorted(doc.entities, key=lambda e: e.start):
+            kind = _ENTITY_KINDS.get(ent.type.upper())
+            if kind is None:
+                continue
+            a = ent.start
+            if kind == "person":
+                while a > 0 and toks[a - 1].sent == toks[ent.start].sent and ent.start - a < 4 \
+                        and toks[a - 1].text[:1].isupper() and toks[a - 1].text.isalpha():
+                    a -= 1
+            out.append((a, ent.end, kind if kind != "place" else None))
+        return out
+
+    def _capitalised_runs(self) -> List[Tuple[int, int, Optional[str]]]:
+        """Without NER: runs of capitalised words (particles and possessives inside) per sentence."""
+        doc = self.doc
+        toks = doc.tokens
+        connect = word_class("name_particle")
+        openers = word_class("opener") | word_class("determiner")
+        out = []
+        for s, e in doc.sentences:
+            i = s
+            while i < e:
+                t = toks[i].text
+                if not _cap_word(t):
+                    i += 1
+                    continue
+                if i == s and (t.lower() in openers or pronoun_class(t)):
+                    i += 1
+                    continue
+                j = i + 1
+                while j < e:
+                    w = toks[j].text
+                    if _cap_word(w):
+                        j += 1
+                    elif w in ("'s", "’s") and j + 1 < e and toks[j + 1].text[:1].isupper():
+                        j += 1
+                    elif w.lower() in connect and j + 1 < e and toks[j + 1].text[:1].isupper():
+                        j += 1
+                    else:
+                        break
+                if j - i <= _MAX_NAME_TOKENS:
+                    out.append((i, j, None))
+                i = j
+        return out
+
+    # -- other evidence ------------------------------------------------------------------
+    def _retype(self, speaker: Speaker, source: Span) -> Speaker:
         """Let named-entity types, when the annotator produced them, settle the kind."""
-        etype = self._entity_type(source) if speaker else None
-        if not etype or not speaker:
+        doc = self.doc
+        if not doc.entities:
             return speaker
-        kind = {"PERSON": "person", "PER": "person", "ORG": "organization", "ORGANIZATION": "organization",
-                "NORP": "group"}.get(etype)
-        if etype in ("GPE", "LOC", "PLACE"):
-            country = country_of(speaker.name)
-            if country:
-                return Speaker(stable_id("country", country), country, "country")
-        if kind and kind != speaker.kind:
-            return Speaker(stable_id(kind, speaker.name.lower()), speaker.name, kind,
-                           speaker.title, speaker.affiliation)
+        last = doc.token_at(max(source.start, source.end - 1))
+        etype = next((e.type.upper() for e in doc.entities if e.start <= last < e.end), None)
+        kind = _ENTITY_KINDS.get(etype or "")
+        if kind in ("person", "organization") and kind != speaker.kind and speaker.kind in ("person", "group"):
+            if speaker.via == "name" and not speaker.role:
+                return Speaker(_speaker_id(kind, speaker.name), speaker.name, kind,
+                               speaker.title if kind == "person" else None, speaker.affiliation, via="name")
         return speaker
 
     def _from_coref(self, source: Span) -> Optional[Speaker]:
@@ -203,66 +400,12 @@ class SpeakerResolver:
         for chain in doc.coref:
             if any(a <= i < b for a, b in chain):
                 for a, b in chain:
-                    phrase = doc.text[doc.tokens[a].start:doc.tokens[b - 1].end]
-                    if phrase.lower() in _PERSON_PRONOUNS or phrase.lower() in _GROUP_PRONOUNS:
+                    s, e = doc.tokens[a].start, doc.tokens[b - 1].end
+                    phrase = doc.text[s:e]
+                    if len(phrase.split()) == 1 and pronoun_class(phrase):
                         continue
-                    sp = self.describe(phrase)
-                    if sp:
-                        return sp
-        return None
-
-    def _remember(self, sp: Speaker) -> None:
-        if len(sp.name.split()) >= 2 and sp.name not in self.people:
-            self.people[sp.name] = sp
-            self.by_surname.setdefault(sp.name.split()[-1], []).append(sp.name)
-        self.last_person = self.people.get(sp.name, sp)
-
-    def _full_name(self, name: str) -> Optional[str]:
-        """An earlier full name that this name is the surname (or full form) of, if unique."""
-        if name in self.people:
-            return name
-        parts = name.split()
-        hits = [full for full in self.by_surname.get(parts[-1], ())
-                if len(parts) == 1 or full.endswith(name)]
-        return hits[0] if len(hits) == 1 else None
-
-    def _antecedent(self, char: int) -> Optional[Speaker]:
-        """The last person named before ``char`` (speakers first, then any capitalised name)."""
-        best = self._last_named_before(char)
-        if best:
-            return best
-        return self.last_person
-
-    def _last_named_before(self, char: int) -> Optional[Speaker]:
-        # Title + name or two capitalised words in the text before the pronoun, nearest first.
-        doc = self.doc
-        toks = doc.tokens
-        i = doc.token_at(char) - 1
-        lo = max(0, i - 120)
-        while i >= lo:
-            t = toks[i]
-            known = self._full_name(t.text) if t.text[:1].isupper() and t.text.isalpha() else None
-            if known:  # the surname of someone already named
-                return self.people[known]
-            if t.text[:1].isupper() and t.text.isalpha() and i > 0 and toks[i - 1].text[:1].isupper() \
-                    and toks[i - 1].text.isalpha() and toks[i - 1].sent == t.sent:
-                j = i - 1
-                while j - 1 >= 0 and toks[j - 1].sent == t.sent and (
-                        toks[j - 1].text[:1].isupper() and (
-                            toks[j - 1].text.isalpha() or toks[j - 1].text[:-2].isalpha()
-                            and toks[j - 1].text[-2:] in ("’s", "'s"))
-                        or toks[j - 1].text in ("’s", "'s") and j >= 2 and toks[j - 2].text[:1].isupper()):
-                    j -= 1  # "Azerbaijan's President Ilham Aliyev": possessives belong to the phrase
-                phrase = doc.text[toks[j].start:t.end]
-                sp = self.describe(phrase)
-                if sp and sp.kind == "person":
-                    full = self._full_name(sp.name)
-                    return self.people[full] if full else sp
-                i = j - 1
-                continue
-            if t.text[:1].isupper() and t.text.isalpha() and len(t.text) > 2:
-                full = self._full_name(t.text)
-                if full:
-                    return self.people[full]
-            i -= 1
+                    form = parse_mention(phrase)
+                    if form is not None:
+                        sp = self._link(form, speaker_of(form, via="coref"), None)
+                        return replace(sp, via="coref", named_start=s, named_end=e)
         return None

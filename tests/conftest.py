@@ -1,7 +1,19 @@
-"""Shared fixtures: paths to ../shared (skipped when absent) and small made-up articles."""
+"""Shared test helpers: paths to ../shared (skipped when absent), one builder of made-up
+attributions, and a fresh interpreter for checks that must not share this process's state.
+
+Test modules import the plain functions directly (``from conftest import make_attribution``);
+pytest puts ``tests/`` on ``sys.path`` because it is not a package.
+"""
+import itertools
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Optional
 
 import pytest
+
+from quotetrack.records import Attribution, Span, Speaker, stable_id
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -19,3 +31,78 @@ def shared_path(*parts: str) -> Path:
 @pytest.fixture
 def shared():
     return shared_path
+
+
+# Made-up offsets: each call without ``at`` gets the next block of 1000 characters, so the
+# spans of different attributions never overlap and their order follows the calls.
+_next_at = itertools.count(0, 1000)
+
+
+def make_attribution(article: str = "a1", act: str = "say", speaker: Optional[str] = None,
+                     kind: str = "person", target: Optional[str] = None, *,
+                     title: Optional[str] = None, aff: Optional[str] = None,
+                     date: Optional[str] = None, source: Optional[str] = None,
+                     cue: Optional[str] = None, content: Optional[str] = None,
+                     text: Optional[str] = None, at: Optional[int] = None) -> Attribution:
+    """One attribution for a test, with an id computed the way the extractor computes it.
+
+    Two ways to place its spans:
+
+    * Without ``text`` (made-up offsets; the graph and actor tests need no article): the
+      source starts at ``at``, the cue at ``at + 100``, the content at ``at + 120`` and the
+      target at ``at + 300``. ``cue`` defaults to ``act`` and ``content`` to ``"something"``;
+      ``source`` defaults to ``speaker``. ``at`` defaults to a fresh block per call.
+    * With ``text``: each phrase given (``source``, ``cue``, ``content``, ``target``) is found
+      at its first occurrence in ``text`` (ValueError when absent); phrases not given stay
+      None, so ``cue=None`` really means no cue.
+
+    Args:
+        article: The article id.
+        act: Speech-act class ("say", "accuse", ...).
+        speaker: Name of the resolved speaker; None leaves the attribution without one.
+        kind: The speaker's kind ("person", "organization", "country", "group").
+        target: Text of the target span.
+        title: The speaker's title.
+        aff: The speaker's affiliation.
+        date: The article date (ISO).
+        source: Text of the source span when it differs from the speaker's name.
+        cue: Text of the cue span.
+        content: Text of the content span.
+        text: The article text the phrases are found in (see above).
+        at: Start of the made-up offsets (ignored with ``text``).
+
+    Returns:
+        An ``indirect`` Attribution.
+    """
+    if text is not None:
+        def span(phrase: Optional[str]) -> Optional[Span]:
+            if phrase is None:
+                return None
+            start = text.index(phrase)
+            return Span.of(text, start, start + len(phrase))
+
+        src, cue_span, ct, tg = span(source), span(cue), span(content), span(target)
+    else:
+        at = next(_next_at) if at is None else at
+        src_text = source or speaker
+        cue, content = cue or act, content or "something"
+        src = Span(src_text, at, at + len(src_text)) if src_text else None
+        cue_span = Span(cue, at + 100, at + 100 + len(cue))
+        ct = Span(content, at + 120, at + 120 + len(content))
+        tg = Span(target, at + 300, at + 300 + len(target)) if target else None
+    sp = Speaker(stable_id(speaker, kind), speaker, kind, title, aff) if speaker else None
+    return Attribution(Attribution.make_id(article, cue_span, ct), article, "indirect", act,
+                       src, cue_span, ct, tg, sp, date)
+
+
+def run_python(code: str, *, hashseed: str) -> str:
+    """Run ``code`` in a fresh interpreter with ``PYTHONHASHSEED=hashseed``; return its stdout.
+
+    For checks that a result does not depend on the process: string hashes (and so set
+    iteration order) differ between seeds, so anything derived from ``hash()`` shows up.
+    """
+    env = dict(os.environ, PYTHONHASHSEED=hashseed)
+    done = subprocess.run([sys.executable, "-c", code], env=env, cwd=str(ROOT),
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout

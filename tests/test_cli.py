@@ -1,5 +1,8 @@
-"""The extract and evaluate commands end to end, and the documentation of every command."""
+"""The extract and evaluate commands end to end, -v/-q, and the documentation of every command."""
 import json
+import logging
+import subprocess
+import sys
 
 import pandas as pd
 import pytest
@@ -61,8 +64,10 @@ def test_extract_streams_jsonl_to_stdout_and_messages_to_stderr(runner, tmp_path
     result = runner.invoke(cli, ["extract", str(path), "-o", "-", "--nlp", "builtin"])
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
+    # stdout is data only: every line a record; the summary is the last line of stderr.
     assert lines and all(json.loads(line)["article_id"] == "talks" for line in lines)
-    assert "attributions" in result.stderr and "attributions" not in result.stdout.split("{")[0]
+    assert result.stderr.splitlines()[-1] == \
+        f"1 articles read, 0 skipped with errors, {len(lines)} attributions -> stdout"
 
 
 def test_bad_files_are_reported_once_and_the_batch_goes_on(runner, tmp_path):
@@ -154,3 +159,117 @@ def test_broken_model_folder_is_one_error_not_one_per_article(runner, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.count("Error:") == 1 and "Traceback" not in result.stderr
     assert not out.exists()  # nothing half-written
+
+
+# Encoded as cp1252, the curly quotes become bytes 0x93/0x94: not UTF-8.
+LATIN = ("date 2031-05-03 Harbour\n\n"
+         "The harbour master said \u201cthe port will stay open\u201d all winter.\n").encode("cp1252")
+CP1252_WARNING = "decoded as cp1252 (not valid UTF-8)"
+
+
+def latin_inputs(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "harbour.txt").write_bytes(LATIN)
+    (src / "talks.txt").write_text(ARTICLE, encoding="utf-8")
+    (src / "zero.txt").write_text("", encoding="utf-8")
+    return src
+
+
+def test_a_cp1252_files_warning_reaches_stderr_and_articles_csv(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["extract", str(latin_inputs(tmp_path)), "-o", str(out), "--nlp", "builtin"])
+    assert result.exit_code == 0, result.output
+    rows = pd.read_csv(out / "articles.csv", keep_default_na=False).set_index("article_id")
+    assert rows.loc["harbour", "status"] == "ok" and rows.loc["harbour", "message"] == CP1252_WARNING
+    assert rows.loc["harbour", "attributions"] >= 1 and rows.loc["talks", "message"] == ""
+    assert f"harbour.txt (harbour): {CP1252_WARNING}" in result.stderr
+    assert result.stderr.splitlines()[-1].startswith("2 articles read, 1 skipped with errors")
+
+
+def test_quiet_prints_errors_only(runner, tmp_path):
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["-q", "extract", str(latin_inputs(tmp_path)), "-o", str(out), "--nlp", "builtin"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("quotetrack: ") and "zero.txt: empty" in lines[0]
+    # Quiet is about the terminal, not the data: the warning is still in articles.csv.
+    assert CP1252_WARNING in (out / "articles.csv").read_text(encoding="utf-8")
+
+
+def test_verbose_adds_steps_and_twice_adds_debugging(runner, tmp_path):
+    path = tmp_path / "talks.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    args = ["extract", str(path), "-o", "-", "--nlp", "builtin", "-j", "1"]
+    default, v, vv = (runner.invoke(cli, [*flags, *args]) for flags in ([], ["-v"], ["-vv"]))
+    assert default.exit_code == v.exit_code == vv.exit_code == 0
+    assert default.stdout == v.stdout == vv.stdout  # stdout stays data only
+    step = "quotetrack: extracting with the builtin annotator"
+    assert step not in default.stderr and step in v.stderr
+    assert "DEBUG" not in v.stderr
+    n = len(vv.stdout.splitlines())
+    assert f"quotetrack: DEBUG quotetrack.pipeline: talks: {n} attributions" in vv.stderr
+
+
+def test_verbose_and_quiet_together_is_a_usage_error(runner):
+    result = runner.invoke(cli, ["-v", "-q", "extract", "x.txt", "-o", "-"])
+    assert result.exit_code == 2 and "cannot be used together" in result.stderr
+
+
+def test_the_log_handler_lasts_one_command(runner, tmp_path):
+    logger = logging.getLogger("quotetrack")
+    before = (list(logger.handlers), logger.level)
+    path = tmp_path / "talks.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    for flags in ([], ["-vv"], ["-q"]):
+        assert runner.invoke(cli, [*flags, "extract", str(path), "-o", "-", "--nlp", "builtin"]).exit_code == 0
+    assert (list(logger.handlers), logger.level) == before
+    assert any(isinstance(h, logging.NullHandler) for h in logger.handlers)
+
+
+def test_forced_progress_keeps_error_lines_apart_from_the_counter(runner, tmp_path):
+    src = latin_inputs(tmp_path)
+    result = runner.invoke(cli, ["extract", str(src), "-o", str(tmp_path / "out"), "--nlp", "builtin",
+                                 "--progress"])
+    assert result.exit_code == 0, result.output
+    assert "\r1 articles, " in result.stderr  # the counter was drawn
+    # What a terminal shows of each line: the text after the last carriage return.
+    shown = [line.split("\r")[-1].rstrip() for line in result.stderr.split("\n")]
+    assert f"quotetrack: {src / 'zero.txt'}: empty file" in shown
+    assert shown[-2].startswith("2 articles read, 1 skipped with errors") and shown[-1] == ""
+
+
+class _NoModels:
+    """An annotator whose models fail to load on first use (not at construction)."""
+
+    name = "fake"
+
+    def annotate(self, articles):
+        from quotetrack.models import ModelsMissing
+        raise ModelsMissing("could not load Stanza models from /nowhere; run quotetrack models download")
+
+
+def test_models_failing_mid_run_is_one_error_line_and_no_output(runner, tmp_path, monkeypatch):
+    import quotetrack.nlp
+
+    monkeypatch.setattr(quotetrack.nlp, "make_annotator", lambda *a, **k: _NoModels())
+    out = tmp_path / "out"
+    result = runner.invoke(cli, ["extract", str(latin_inputs(tmp_path)), "-o", str(out)])
+    assert result.exit_code == 1
+    assert result.stderr.count("Error:") == 1 and "models download" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (out / "attributions.jsonl").exists() and not (out / "articles.csv").exists()
+
+
+def test_help_imports_no_heavy_library():
+    code = ("import sys\n"
+            "from quotetrack.cli import cli\n"
+            "for args in (['--help'], ['extract', '--help'], ['export', '--help']):\n"
+            "    try:\n"
+            "        cli(args, prog_name='quotetrack')\n"
+            "    except SystemExit as e:\n"
+            "        assert e.code == 0, e.code\n"
+            "print(' '.join(m for m in ('pandas', 'stanza', 'torch', 'networkx') if m in sys.modules))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == ""

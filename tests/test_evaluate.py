@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_attribution
 from quotetrack.dev.evaluate import (EvalResult, GoldArticle, GoldAttribution, evaluate_dir,
                                  iter_gold_spans, read_gold, score, score_article)
 from quotetrack.records import Attribution, Span
@@ -64,12 +65,8 @@ def gold(tmp_path):
 
 
 def attr(text, *, source=None, cue=None, content=None, article_id="a1"):
-    def span(sub):
-        return Span.of(text, *off(text, sub)) if sub else None
-
-    s, c, q = span(source), span(cue), span(content)
-    return Attribution(id=Attribution.make_id(article_id, c, q), article_id=article_id,
-                       kind="indirect", act="say", source=s, cue=c, content=q)
+    """A prediction whose given phrases sit at their first occurrence in ``text``."""
+    return make_attribution(article_id, text=text, source=source, cue=cue, content=content)
 
 
 # --------------------------------------------------------------------------- reading

@@ -1,9 +1,12 @@
 """The example story (examples/articles) end to end: extract, then the graph edge by edge.
 
-This is what a careful reader finds in the five made-up articles. It needs the real extractor
-(speaker names with their titles split off, targets such as "Oslo" and "the criticism from
-Reykjavik"), so it is expected to fail until extraction gets there.
+The graph tests state what a careful reader finds in the five made-up articles: the
+extractor has to split speaker names from their titles and find targets such as "Oslo" and
+"the criticism from Reykjavik". The golden tests at the end pin the exact attributions the
+extractor gives on the same articles today.
 """
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,9 @@ from click.testing import CliRunner
 
 from quotetrack.cli import cli
 from quotetrack.graph import build, edges_by_act, load
+from quotetrack.io.readers import read_inputs
+from quotetrack.pipeline import run
+from quotetrack.records import Article
 
 ARTICLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
 
@@ -54,7 +60,6 @@ def outdir(tmp_path_factory):
     return out
 
 
-
 def test_example_story_actor_graph(outdir):
     net = build(load([outdir]))
     got = {(u, d["act"], v) for u, v, d in edges_by_act(net.graph)}
@@ -66,7 +71,6 @@ def test_example_story_actor_graph(outdir):
     assert "Iceland's Prime Minister" in labels["Helga Jonsdottir"]["aliases"]
     assert "Halvorsen (surname of Ingrid Halvorsen" in labels["Ingrid Halvorsen"]["aliases"]
     assert "Reykjavik (capital of Iceland)" in labels["Iceland"]["aliases"]
-
 
 
 def test_example_story_affiliation_graph(outdir):
@@ -96,8 +100,6 @@ def test_ideal_extraction_of_the_story_gives_the_expected_graph():
 
 
 def test_ideal_offsets_index_the_example_files():
-    import json
-
     from quotetrack.records import Attribution
 
     texts = {p.stem: p.read_text(encoding="utf-8") for p in ARTICLES.glob("*.txt")}
@@ -109,3 +111,57 @@ def test_ideal_offsets_index_the_example_files():
         for span in (a.source, a.cue, a.content, a.target):
             if span is not None:
                 assert texts[a.article_id][span.start:span.end] == span.text
+
+
+# -- golden attributions -------------------------------------------------------------------------
+# Golden on our own example articles (not evaluation data): the exact attributions the
+# extractor (built-in annotator) gives today on examples/articles, one JSONL file per example
+# file in tests/fixtures/golden_examples/. They pin behaviour, so that any change to what is
+# extracted shows up as a diff of these files in review; they say nothing about accuracy
+# (that is `quotetrack evaluate` on PolNeAR). After an intended change, regenerate and review:
+#
+#     QUOTETRACK_UPDATE_GOLDEN=1 .venv/bin/python -m pytest -q tests/test_examples.py -k golden
+#     git diff tests/fixtures/golden_examples/
+GOLDEN = Path(__file__).parent / "fixtures" / "golden_examples"
+UPDATE_GOLDEN = os.environ.get("QUOTETRACK_UPDATE_GOLDEN") == "1"
+EXAMPLE_FILES = sorted(p for p in ARTICLES.iterdir() if p.suffix in (".txt", ".jsonl"))
+
+
+def golden_record(a):
+    """The fields a golden line pins: spans with offsets, act, kind, and who spoke."""
+    def span(s):
+        return None if s is None else {"text": s.text, "start": s.start, "end": s.end}
+
+    return {"article_id": a.article_id, "kind": a.kind, "act": a.act,
+            "source": span(a.source), "cue": span(a.cue), "content": span(a.content),
+            "target": span(a.target),
+            "speaker": {"name": a.speaker.name, "kind": a.speaker.kind} if a.speaker else None}
+
+
+@pytest.fixture(scope="module")
+def extracted():
+    """Example file name -> golden records of its articles, in output order."""
+    articles = list(read_inputs([str(ARTICLES)]))
+    assert all(isinstance(a, Article) for a in articles), articles  # no read errors
+    by_file = {p.name: [] for p in EXAMPLE_FILES}
+    for res in run(articles):
+        assert res.error is None, (res.article.article_id, res.error)
+        by_file[Path(res.article.path).name] += [golden_record(a) for a in res.attributions]
+    return by_file
+
+
+@pytest.mark.parametrize("example", EXAMPLE_FILES, ids=lambda p: p.stem)
+def test_golden_attributions_of_the_example_articles(example, extracted):
+    path = GOLDEN / f"{example.stem}.jsonl"
+    got = extracted[example.name]
+    if UPDATE_GOLDEN:
+        GOLDEN.mkdir(exist_ok=True)
+        path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in got),
+                        encoding="utf-8")
+    assert path.exists(), f"no golden file {path}: regenerate it (see the comment above)"
+    expected = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert got == expected, f"{example.name} differs from {path.name} (regenerate if intended)"
+
+
+def test_every_golden_file_belongs_to_an_example():
+    assert sorted(p.stem for p in GOLDEN.glob("*.jsonl")) == [p.stem for p in EXAMPLE_FILES]

@@ -1,5 +1,4 @@
 """quotetrack.exports: every format written, read back, and checked edge by edge."""
-import itertools
 import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -8,11 +7,11 @@ import networkx as nx
 import pandas as pd
 import pytest
 
+from conftest import make_attribution as attr
 from quotetrack import exports
 from quotetrack.exports.gephi_csv import interval
 from quotetrack.exports._common import clean_value
 from quotetrack.graph import Corpus, build, load
-from quotetrack.records import Attribution, Span, Speaker, stable_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GEXF_NS = {"g": "http://www.gexf.net/1.2draft"}
@@ -30,19 +29,6 @@ EXPECTED = {
     ("Peru's foreign ministry", "answers", "Russia's defence ministry", 1),
     ("Tomas Rivas", "answers", "Russia's defence ministry", 1),
 }
-
-_at = itertools.count(0, 1000)
-
-
-def attr(article, act, speaker, kind="person", target=None, *, content="x", date=None):
-    at = next(_at)
-    sp = Speaker(stable_id(speaker, kind), speaker, kind, None, None)
-    cue = Span(act, at + 100, at + 100 + len(act))
-    ct = Span(content, at + 120, at + 120 + len(content))
-    tg = Span(target, at + 300, at + 300 + len(target)) if target else None
-    return Attribution(Attribution.make_id(article, cue, ct), article, "indirect", act,
-                       Span(speaker, at, at + len(speaker)), cue, ct, tg, sp, date)
-
 
 @pytest.fixture(scope="module")
 def net():
@@ -133,18 +119,18 @@ def test_tidy_tables_join_and_keep_text_exact(net, tmp_path):
 
 
 def test_spreadsheet_csv_neutralises_formulas_but_tidy_csv_does_not(tmp_path):
-    c = Corpus.of([attr("a1", "accuse", "=SUM(A1:A9) group", kind="group",
-                        target="-2+3 group", date="2024-01-01"),
+    c = Corpus.of([attr("a1", "accuse", "=SUM+A1 group", kind="group",
+                        target="=2+3 group", date="2024-01-01"),
                    attr("a1", "praise", "@everyone", kind="group", target="+plus group",
                         date="2024-01-01")])
     n = build(c)
     nodes_path, edges_path = exports.write(n, "gephi-csv", tmp_path / "g")
     labels = set(pd.read_csv(nodes_path, keep_default_na=False)["Label"])
     assert all(x.startswith("'") for x in labels), labels
-    assert "'=SUM(A1:A9) group" in labels and "'-2+3 group" in labels
+    assert "'=SUM+A1 group" in labels and "'=2+3 group" in labels
     raw = set(pd.read_csv(exports.write(n, "csv", tmp_path / "t")[0],
                           keep_default_na=False)["label"])
-    assert "=SUM(A1:A9) group" in raw and "@everyone" in raw
+    assert "=SUM+A1 group" in raw and "@everyone" in raw
 
 
 def test_xml_exports_escape_markup_and_drop_control_characters(tmp_path):

@@ -1,6 +1,6 @@
 """quotetrack.geo: countries, demonyms, capitals and seats of government from the data file."""
-import time
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -82,9 +82,33 @@ def test_find_inside_a_phrase():
         "Democratic Republic of the Congo"]
 
 
-def test_country_of_is_fast():
-    geo.country_of("warm up")
-    t0 = time.perf_counter()
-    for i in range(20000):
-        geo.country_of(f"Jeyhun Bayramov {i % 500}")
-    assert time.perf_counter() - t0 < 1.0  # tens of microseconds a call at worst
+def test_lookups_build_the_table_once(monkeypatch):
+    """``country_of`` runs for every speaker: the table is read and indexed once, not per lookup.
+
+    Counts file reads and table builds instead of timing calls (timing belongs in benchmarks).
+    """
+    reads, builds = [], []
+    real_read_text, real_countries = Path.read_text, geo.countries
+
+    def counting_read_text(self, *args, **kwargs):
+        if Path(self) == geo.DATA_FILE:
+            reads.append(self)
+        return real_read_text(self, *args, **kwargs)
+
+    def counting_countries():
+        builds.append(1)
+        return real_countries()
+
+    # Start cold whatever ran before: every memo in the module is emptied.
+    caches = [f for f in vars(geo).values() if callable(getattr(f, "cache_clear", None))]
+    assert caches, "geo memoises nothing: every lookup would rebuild the table"
+    for f in caches:
+        f.cache_clear()
+    monkeypatch.setattr(Path, "read_text", counting_read_text)
+    monkeypatch.setattr(geo, "countries", counting_countries)
+    for i in range(500):
+        assert geo.country_of(f"Jeyhun Bayramov {i}") is None
+        assert geo.country_of("Baku") == "Azerbaijan"
+        assert geo.find(f"Oslo and Reykjavik {i}")[1].country == "Iceland"
+    assert len(reads) == 1, "the data file was read more than once"
+    assert len(builds) == 1, "the lookup tables were rebuilt"

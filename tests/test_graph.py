@@ -1,31 +1,15 @@
 """quotetrack.graph: loading extract output, answers, and the actor graph edge by edge."""
-import itertools
 import json
 import shutil
 from pathlib import Path
 
 import pytest
 
+from conftest import make_attribution as attr
 from quotetrack.graph import Corpus, OutdirError, build, edges_by_act, find_answers, load
-from quotetrack.records import Attribution, Span, Speaker, stable_id
 
 FIXTURES = Path(__file__).parent / "fixtures"
 OUT_A, OUT_B = FIXTURES / "outdir_a", FIXTURES / "outdir_b"
-
-_at = itertools.count(0, 1000)
-
-
-def attr(article, act, speaker=None, kind="person", target=None, *, title=None, aff=None,
-         date=None, content="something", at=None):
-    at = next(_at) if at is None else at
-    sp = Speaker(stable_id(speaker, kind), speaker, kind, title, aff) if speaker else None
-    src = Span(speaker, at, at + len(speaker)) if speaker else None
-    cue = Span(act, at + 100, at + 100 + len(act))
-    ct = Span(content, at + 120, at + 120 + len(content))
-    tg = Span(target, at + 300, at + 300 + len(target)) if target else None
-    return Attribution(Attribution.make_id(article, cue, ct), article, "indirect", act, src,
-                       cue, ct, tg, sp, date)
-
 
 def edge_set(g):
     return {(u, d["act"], v, d["weight"]) for u, v, d in edges_by_act(g)}

@@ -1,7 +1,8 @@
-"""The command-line interface. The only module that imports click.
+"""The command-line interface: the only package that imports click.
 
-Library errors become one clear line (``click.ClickException``, exit 1); bad usage exits 2.
-Data goes to stdout, progress and messages to stderr.
+Commands parse options, call the library and print; library errors become one clear line
+(``click.ClickException``, exit 1); bad usage exits 2. Data goes to stdout, progress and
+messages to stderr, at the level the group's ``-v``/``-q`` set (see :mod:`._console`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import sys
 import time
 
 import click
+
+from ..io.readers import DEFAULT_MAX_BYTES
+from ._console import Console, Progress, configure_logging, console, note
 
 NLP_CHOICES = click.Choice(["auto", "builtin", "stanza"])
 
@@ -41,34 +45,30 @@ def _annotator(nlp: str, models_dir, device: str):
         raise click.ClickException(str(exc))
 
 
-class _Progress:
-    """A one-line counter on stderr, only when stderr is a terminal (or forced)."""
-
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.t0 = time.monotonic()
-        self.last = 0.0
-
-    def update(self, done: int, extra: str = "") -> None:
-        now = time.monotonic()
-        if self.enabled and now - self.last > 0.5:
-            self.last = now
-            rate = done / max(now - self.t0, 1e-9)
-            click.echo(f"\r{done} articles, {rate:.0f}/s {extra}", err=True, nl=False)
-
-    def close(self) -> None:
-        if self.enabled and self.last:
-            click.echo("", err=True)
-
-
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("-v", "--verbose", count=True,
+              help="More messages on stderr: -v what each step does, -vv debugging detail.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="Only errors on stderr: no warnings, progress line or closing summary.")
 @click.version_option(package_name="quotetrack")
-def cli():
+@click.pass_context
+def cli(ctx, verbose, quiet):
     """quotetrack: who said what, against whom, in news articles.
 
     Extract attributed quotes and claims, build a graph of who accuses or answers whom,
-    and export it for Gephi, pandas or a spreadsheet.
+    and export it for Gephi, pandas or a spreadsheet. -v/-q go before the command.
+
+    Example:
+
+        quotetrack extract examples/articles -o out/
+
+        quotetrack -q extract news.jsonl -o - > attributions.jsonl
     """
+    if verbose and quiet:
+        raise click.UsageError("-v/--verbose and -q/--quiet cannot be used together")
+    con = Console(-1 if quiet else min(verbose, 2))
+    ctx.obj = con
+    ctx.call_on_close(configure_logging(con))
 
 
 @cli.command()
@@ -79,17 +79,18 @@ def cli():
 @nlp_options
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for the built-in annotator (0 = one per core).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=50_000_000, show_default=True,
+@click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
               help="Skip input files larger than this.")
 @click.option("--progress/--no-progress", default=None,
-              help="Progress on stderr (default: when stderr is a terminal).")
+              help="Progress on stderr (default: when stderr is a terminal and -q is not given).")
 def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
     """Extract quotes and reported claims from articles.
 
     INPUTS are files, folders (searched recursively), globs or '-' for stdin:
     .txt (first line may be 'date YYYY-MM-DD Title'), .jsonl/.json and .csv with a
     'text' column (optional id, title, date, source, url). Bad files are reported one
-    line each (and in articles.csv) and the rest of the batch goes on.
+    line each (and in articles.csv) and the rest of the batch goes on; reading warnings
+    (e.g. a file decoded as cp1252) go to stderr and to the message column of articles.csv.
 
     Example:
 
@@ -97,65 +98,34 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
 
         quotetrack extract news.jsonl -o - | jq .act
     """
-    from collections import deque
-
-    from ..io.readers import read_inputs
-    from ..io.writers import open_output
-    from ..pipeline import default_jobs, run
-    from ..records import ArticleStatus
+    from ..models import ModelsMissing
+    from ..pipeline import extract_files
 
     annotator = _annotator(nlp, models_dir, device)
-    jobs = jobs or default_jobs()
-    show = sys.stderr.isatty() if progress is None else progress
-    bar = _Progress(show)
-    # With several workers the pool reads articles() from its own thread: read errors go
-    # through a deque and are counted where they are written, in this thread.
-    unreadable: deque = deque()
-    n_ok = n_err = n_attr = 0
+    show = (sys.stderr.isatty() and not console().quiet) if progress is None else progress
+    bar = Progress(show)
 
-    def articles():
-        for item in read_inputs(list(inputs), max_bytes=max_bytes):
-            if isinstance(item, ArticleStatus):  # a file or record that could not be read
-                unreadable.append(item)
-            else:  # an Article, or pre-annotated CoNLL-U
-                yield item
-
-    def flush_unreadable(out):
-        nonlocal n_err
-        while unreadable:
-            item = unreadable.popleft()
-            n_err += 1
-            click.echo(f"quotetrack: {item.path or item.article_id}: {item.message}", err=True)
-            out.add(item, [])
+    def on_progress(status, summary):
+        if status.status == "error":  # errors show even with -q
+            bar.message(f"quotetrack: {status.path or status.article_id}: {status.message}")
+        bar.update(summary.articles, f"{summary.attributions} attributions")
 
     try:
-        with open_output(outdir, stdout=sys.stdout) as out:
-            for res in run(articles(), annotator, jobs=jobs):
-                flush_unreadable(out)
-                a = res.article
-                status = ArticleStatus(
-                    article_id=a.article_id, path=a.path, status="error" if res.error else "ok",
-                    message=res.error or "", title=a.title, date=a.date, source=a.source, url=a.url,
-                    chars=len(a.text), attributions=len(res.attributions))
-                if res.error:
-                    n_err += 1
-                    click.echo(f"quotetrack: {a.path or a.article_id}: {res.error}", err=True)
-                else:
-                    n_ok += 1
-                n_attr += len(res.attributions)
-                out.add(status, list(res.attributions))
-                bar.update(n_ok + n_err, f"{n_attr} attributions")
-            flush_unreadable(out)
+        summary = extract_files(inputs, outdir, annotator=annotator, jobs=jobs,
+                                max_bytes=max_bytes, stream=sys.stdout, on_progress=on_progress)
     except BrokenPipeError:
         # `quotetrack extract ... -o - | head`: the reader left; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
+    except ModelsMissing as exc:
+        raise click.ClickException(str(exc))
     except OSError as exc:
         raise click.ClickException(f"cannot write output: {exc}")
-    bar.close()
+    finally:
+        bar.close()
     where = "stdout" if outdir == "-" else outdir
-    click.echo(f"{n_ok} articles read, {n_err} skipped with errors, {n_attr} attributions "
-               f"-> {where}", err=True)
+    note(f"{summary.ok} articles read, {summary.errors} skipped with errors, "
+         f"{summary.attributions} attributions -> {where}")
 
 
 @cli.command()
@@ -181,14 +151,15 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
     # Scores must be reproducible: here auto means the built-in annotator, not "whatever
     # models this machine has".
     annotator = _annotator("builtin" if nlp == "auto" else nlp, models_dir, device)
-    bar = _Progress(sys.stderr.isatty())
+    bar = Progress(sys.stderr.isatty() and not console().quiet)
     t0 = time.monotonic()
     try:
         result = evaluate_dir(gold_dir, lambda aid, text: extract_text(text, article_id=aid, annotator=annotator),
                               limit=limit, progress=lambda i, n: bar.update(i))
     except RuntimeError as exc:
         raise click.ClickException(str(exc))
-    bar.close()
+    finally:
+        bar.close()
     if not result.articles:
         raise click.ClickException(f"{gold_dir}: no gold articles (expected text/*.txt and "
                                    "attributions/*.ann, the PolNeAR layout)")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from ._console import note
 from ..exports import FORMATS as EXPORT_FORMATS
 from ..graph import LEVELS
 from ..report import FORMATS as REPORT_FORMATS
@@ -37,10 +38,10 @@ def _network(outdirs, level: str):
     except OSError as exc:
         raise click.ClickException(f"cannot read {exc.filename or 'input'}: {exc.strerror}")
     for line in corpus.warnings:
-        click.echo(f"quotetrack: {line}", err=True)
+        note(f"quotetrack: {line}")
     if not corpus.attributions:
-        click.echo("quotetrack: no attributions in " + ", ".join(map(str, outdirs))
-                   + "; the graph is empty", err=True)
+        note("quotetrack: no attributions in " + ", ".join(map(str, outdirs))
+             + "; the graph is empty")
     return build(corpus, level=level)
 
 
@@ -86,8 +87,8 @@ def export(outdirs, level, fmt, output):
     except OSError as exc:
         raise click.ClickException(f"cannot write {exc.filename or output}: {exc.strerror}")
     g = net.graph
-    click.echo(f"quotetrack: {g.number_of_nodes()} actors, {g.number_of_edges()} edges "
-               f"({level} level) -> " + ", ".join(str(p) for p in paths), err=True)
+    note(f"quotetrack: {g.number_of_nodes()} actors, {g.number_of_edges()} edges "
+         f"({level} level) -> " + ", ".join(str(p) for p in paths))
 
 
 @click.command("report")
@@ -128,4 +129,4 @@ def report(outdirs, level, fmt, actor, sections, top):
     click.echo(text, nl=False)
     sys.stdout.flush()  # the data before the closing message, when both go to one terminal
     if fmt == "text":
-        click.echo(f"quotetrack: {rep.summary(net)}", err=True)
+        note(f"quotetrack: {rep.summary(net)}")

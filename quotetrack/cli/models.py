@@ -8,6 +8,8 @@ import json
 
 import click
 
+from ._console import console, note
+
 
 def _models_dir_option(f):
     return click.option("--models-dir", type=click.Path(file_okay=False), envvar="STANZA_RESOURCES_DIR",
@@ -37,7 +39,7 @@ def models():
 @click.option("--coref", is_flag=True,
               help="Also fetch the coreference model (needs pip install 'quotetrack[coref]').")
 @_models_dir_option
-@click.option("--quiet", is_flag=True, help="No progress output.")
+@click.option("--quiet", is_flag=True, help="No progress output (also implied by quotetrack -q).")
 def download(processors, coref, models_dir, quiet):
     """Download Stanza's English models (and their embeddings) into the model folder.
 
@@ -54,11 +56,11 @@ def download(processors, coref, models_dir, quiet):
 
     try:
         procs = parse_processors(processors, coref=coref)
-        click.echo(f"downloading Stanza English models: {', '.join(procs)}", err=True)
-        st = do_download(procs, models_dir, verbose=not quiet)
+        note(f"downloading Stanza English models: {', '.join(procs)}")
+        st = do_download(procs, models_dir, verbose=not (quiet or console().quiet))
     except ModelsError as exc:
         raise click.ClickException(str(exc))
-    click.echo(format_status(st), err=True)
+    note(format_status(st))
 
 
 @models.command()

@@ -32,24 +32,18 @@ from dataclasses import dataclass
 from typing import Dict, FrozenSet, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..doc import AnnotatedArticle, Token
-from ..lexicon import (CLOSING_QUOTES, OPENING_QUOTES, PTB_QUOTES, STRAIGHT_QUOTES, Cue, cue_first_words, is_quote,
-                       match_cue, sentence_can_attribute)
+from ..lexicon import (ABOUT_CONTENT_ACTS, BARE_TARGET_ACTS, CLOSE_ONLY_QUOTES, OBJECT_CONTENT_ACTS,
+                       OPEN_ONLY_QUOTES, PTB_QUOTES, Cue, cue_first_words, is_quote, match_cue,
+                       sentence_can_attribute)
 from .candidate import Candidate, CharSpan
 
 
-_OPEN_Q = frozenset(OPENING_QUOTES) - frozenset(STRAIGHT_QUOTES)
-_CLOSE_Q = frozenset(CLOSING_QUOTES) - frozenset(STRAIGHT_QUOTES)
 # The straight single quote is left out: in parsed text it is nearly always an apostrophe.
 _STRAIGHT_Q = frozenset(['"', *PTB_QUOTES])
 # Relations that never belong to a speaker or target phrase.
 _PHRASE_STOPS = frozenset(["acl:relcl", "parataxis", "dep", "reparandum", "punct:paren"])
 # Relations of the cue verb whose tokens, when right before it, belong to the cue.
 _CUE_PREFIX = frozenset(["aux", "aux:pass", "advmod", "neg"])
-# Acts whose direct object is what was said ("denied allegations", "reported violations").
-_OBJ_CONTENT_ACTS = frozenset(["deny", "reject", "report", "declare", "assert", "admit", "promise",
-                               "warn", "threaten"])
-# Targeted acts that make an attribution even when nothing said is found ("accused Baku").
-_BARE_TARGET_ACTS = frozenset(["accuse", "criticize", "reject", "warn", "threaten", "urge", "praise"])
 # Question words that head an embedded question used as object ("explained how ...").
 _WH = frozenset("how why what whether where when who which if".split())
 # Prepositions/markers that introduce what an accusation, criticism or praise is about.
@@ -140,13 +134,13 @@ def _quote_spans(doc: AnnotatedArticle) -> List[Tuple[int, int]]:
         if i and open_at is not None and "\n" in text[toks[i - 1].end:t.start]:
             # A paragraph break inside an open quotation: the new paragraph's opening mark
             # continues it; anything else (or a run-away quotation) drops it.
-            if (w in _OPEN_Q or w in _STRAIGHT_Q) and i - open_at <= _MAX_QUOTE_TOKENS:
+            if (w in OPEN_ONLY_QUOTES or w in _STRAIGHT_Q) and i - open_at <= _MAX_QUOTE_TOKENS:
                 continue
             open_at = None
-        if w in _OPEN_Q or w == "``":
+        if w in OPEN_ONLY_QUOTES or w == "``":
             if open_at is None:
                 open_at = i
-        elif w in _CLOSE_Q or w == "''":
+        elif w in CLOSE_ONLY_QUOTES or w == "''":
             if w == "’" and i and toks[i - 1].end == t.start and i + 1 < len(toks) \
                     and toks[i + 1].start == t.end:
                 continue  # an apostrophe inside a word
@@ -396,13 +390,13 @@ def _content_tokens(p: _Parse, cue: _Cue, lex: Cue) -> Tuple[Set[int], str]:
         for k in p.kids(v, "obl", "advcl", "xcomp"):
             if any(toks[m].text.lower() == "as" for m in p.kids(k, "case", "mark")):
                 return p.subtree(k), "as"
-    if lex.act in ("accuse", "criticize", "praise", "warn", "urge", "threaten", "deny", "reject"):
+    if lex.act in ABOUT_CONTENT_ACTS:
         for k in p.kids(v, "obl", "advcl"):
             if any(toks[m].text.lower() in _ABOUT_MARKERS for m in p.kids(k, "case", "mark")):
                 return p.subtree(k), "about"
     if lex.target != "obj":
         objs = p.kids(v, "obj")
-        if objs and (lex.act in _OBJ_CONTENT_ACTS
+        if objs and (lex.act in OBJECT_CONTENT_ACTS
                      or any(is_quote(toks[m].text) for m in p.subtree(objs[0]))):
             return p.subtree(objs[0]), "obj"
         if lex.lemma == "call for":
@@ -558,7 +552,7 @@ def _verb_candidate(p: _Parse, cue: _Cue, sent: Tuple[int, int], sentences, k: i
         if q is not None and q[0] > cue.last and is_quote(p.toks[content[1]].text):
             content = (content[0], q[1])
     target = _target(p, cue, lex, content_toks)
-    if content is None and not (target and source and lex.act in _BARE_TARGET_ACTS):
+    if content is None and not (target and source and lex.act in BARE_TARGET_ACTS):
         return None
     return Candidate(cue=_chars(p, (cue.first, cue.last)), content=_chars(p, content),
                      source=_chars(p, source), target=_chars(p, target))

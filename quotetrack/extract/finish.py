@@ -5,7 +5,7 @@ import re
 from typing import Iterable, List, Optional
 
 from ..doc import AnnotatedArticle
-from ..lexicon import OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue
+from ..lexicon import ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue, word_class
 from ..records import Attribution, Span
 from ..speakers import SpeakerResolver
 from .candidate import Candidate, CharSpan
@@ -17,8 +17,8 @@ _SPAN_TRIM = " \t\r\n,;:—–-"
 _TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
                           "and but when while because if amid during".split())
 _MAX_TARGET_TOKENS = 8
-# Acts whose object is a statement; its author ("from X") is whom they answer.
-_ANSWER_ACTS = frozenset({"reject", "deny", "respond"})
+# A target of nothing but these words ("accused *those* who ...") is no target.
+_EMPTY_TARGET = word_class("articles") | word_class("demonstratives")
 
 # --------------------------------------------------------------------------------------
 
@@ -106,7 +106,7 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str], act: s
     start = i
     while i < n and i - start < _MAX_TARGET_TOKENS:
         w = toks[i].text
-        if act in _ANSWER_ACTS and w.lower() in ("from", "by") and i > start and i + 1 < n \
+        if act in ANSWERING_ACTS and w.lower() in ("from", "by") and i > start and i + 1 < n \
                 and toks[i + 1].text[:1].isupper():
             # "rejected the criticism from Reykjavik": the statement's author is the target
             i += 1
@@ -118,7 +118,7 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str], act: s
     if i == start:
         return None
     words = [t.text.lower() for t in toks[start:i]]
-    if all(w in ("the", "a", "an", "this", "that", "these", "those") for w in words):
+    if all(w in _EMPTY_TARGET for w in words):
         return None
     return toks[start].start, toks[i - 1].end
 

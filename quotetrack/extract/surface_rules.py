@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Set, Tuple
 
 from ..doc import AnnotatedArticle
-from ..lexicon import DOUBLE_QUOTES, match_cue
+from ..lexicon import DOUBLE_QUOTES, SUBJECT_RULE_ACTS, match_cue, word_class
 
 CharSpan = Tuple[int, int]
 
@@ -21,11 +21,8 @@ _CLAUSE_LEFT = frozenset("while whereas but and or that which who after before a
 _CLAUSE_RIGHT = frozenset("while whereas but".split())
 _AUX = frozenset("has have had was were is are be been being will would also repeatedly "
                  "previously later earlier again then once further publicly privately".split())
-_DETERMINERS = frozenset("the a an his her their its this that these those our".split())
+_DETERMINERS = word_class("articles") | word_class("demonstratives") | word_class("possessives")
 _MAX_SUBJECT = 9
-# Acts the subject-verb rule fires for. Plain saying is left to the tagger: on the PolNeAR
-# dev split the rule's extra "said"-type candidates cost more precision than they add recall.
-_RULE_ACTS = frozenset({"accuse", "criticize", "deny", "reject", "urge", "warn", "threaten"})
 
 
 def _is_word(t: str) -> bool:
@@ -110,7 +107,8 @@ def rule_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[
                     yield found
                 i = cue_end
                 continue
-            if prev in ("to", "not") or cue.act not in _RULE_ACTS:
+            # only the acts acts.tsv marks subject_rule (plain saying is left to the tagger)
+            if prev in ("to", "not") or cue.act not in SUBJECT_RULE_ACTS:
                 i = cue_end
                 continue
             subj = subject_before(doc, i, a)

@@ -17,16 +17,15 @@ from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle
-from ..lexicon import (CLOSING_QUOTES, DATA, OPENING_QUOTES, STRAIGHT_QUOTES, cue_first_words, is_quote,
-                       match_cue, match_title)
+from ..lexicon import (CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, cue_first_words, is_quote, match_cue,
+                       match_title)
 from ..models import ModelsMissing
 from .candidate import TaggedSpan
 
 MODEL_PATHS = {"role": DATA / "tagger-role.crfsuite", "content": DATA / "tagger-content.crfsuite"}
 
-_STRAIGHT_Q = frozenset(STRAIGHT_QUOTES)  # these toggle: open when outside a quote, close inside
-_OPEN_Q = frozenset(OPENING_QUOTES) - _STRAIGHT_Q
-_CLOSE_Q = frozenset(CLOSING_QUOTES) - _STRAIGHT_Q
+# The "pron" feature: part of what the shipped models were trained on, so it stays exactly
+# this list (not the lexicon's word classes) until the next `make train`.
 _PRONOUNS = frozenset("he she they it we i you who which his her their its".split())
 
 
@@ -123,10 +122,10 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
     inq = [False] * n
     depth = 0
     for i, w in enumerate(words):
-        if w in _OPEN_Q or w == "``":
+        if w in OPEN_ONLY_QUOTES or w == "``":
             depth += 1
             inq[i] = True
-        elif w in _CLOSE_Q or w == "''":
+        elif w in CLOSE_ONLY_QUOTES or w == "''":
             inq[i] = True
             depth = max(0, depth - 1)
         elif w == '"':

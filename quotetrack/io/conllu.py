@@ -396,14 +396,17 @@ def _build(meta: Dict[str, str], sents: List[_Sentence], article_id: str,
 
     entities: List[Entity] = []
     coref: List[List[Tuple[int, int]]] = []
-    if any(ner_tags):
+    tagged = any(ner_tags)
+    if tagged:
         entities = entities_from_tags(ner_tags)
-    elif any("Entity" in w.misc for w in words):
+    if any("Entity" in w.misc for w in words):
+        # Coreference comes from Entity= whether or not NER tags are there too (CoreNLP silver
+        # files have both); entity types come from it only when there are no NER tags.
         mentions = _gum_mentions(words, _gum_fields(meta))
         chains: Dict[str, List[Tuple[int, int]]] = {}
         for a, b, attrs in mentions:
             chains.setdefault(attrs.get("eid", ""), []).append((a, b))
-            typ = GUM_ENTITY_TYPES.get(attrs.get("etype", ""))
+            typ = None if tagged else GUM_ENTITY_TYPES.get(attrs.get("etype", ""))
             if not typ:
                 continue
             # A named mention has a proper-noun head (GUM's identity links also cover pronouns

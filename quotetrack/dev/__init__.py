@@ -1,0 +1,1 @@
+"""Evaluation, benchmark and training code: kept apart from the library, which never imports it."""

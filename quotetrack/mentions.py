@@ -1,0 +1,477 @@
+"""One mention model: a source or target phrase -> name, title, affiliation, kind.
+
+Both per-article speaker resolution (:mod:`quotetrack.speakers`) and cross-article actor
+merging (:mod:`quotetrack.actors`) read phrases through :func:`parse_mention`, so they agree
+on what "Armenian Foreign Minister Ararat Mirzoyan", "Russia's defense ministry", "a BBC
+spokesman" or "he" say about who is speaking. Word lists live in ``data/word_classes.tsv``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+from . import geo
+from .lexicon import ANSWERING_ACTS, DATA, titles, word_class
+
+
+# Courtesy words: part of how a name is written, never a title worth keeping.
+_HONORIFICS = word_class("honorific")
+# Relational words the title lexicon lists that say nothing about an office.
+_NOT_TITLES = word_class("not_title")
+_FUNCTION_WORDS = word_class("function")
+_PRONOUNS = (word_class("pronoun_male") | word_class("pronoun_female") | word_class("pronoun_neuter")
+             | word_class("pronoun_plural") | word_class("pronoun_first") | word_class("pronoun_second"))
+# British and American spellings of head words, so "Defence Ministry" = "defense ministry".
+_SPELLING = {"defence": "defense", "organisation": "organization", "programme": "program"}
+# Acts whose target may be the thing answered ("denied the allegations") rather than an actor.
+_REPLY_ACTS = ANSWERING_ACTS
+
+_WORD = re.compile(r"\w+(?:[.\-'’]\w+)*\.?")
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
+
+
+@lru_cache(maxsize=None)
+def _titles() -> Dict[Tuple[str, ...], str]:
+    # The extractor's title lexicon (quotetrack/data/titles.tsv), shared so both agree.
+    return titles()
+
+
+@lru_cache(maxsize=None)
+def _title_longest() -> int:
+    return max((len(k) for k in _titles()), default=1)
+
+
+def _norm_word(w: str) -> str:
+    w = w.lower().rstrip(".")
+    return _SPELLING.get(w, w)
+
+
+def fold(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def clean_label(text: str) -> str:
+    """Text as a label: whitespace collapsed, outer quotes/punctuation and a leading "the" gone."""
+    text = " ".join(text.split()).strip(" \"'“”‘’«»()[],;:!?")
+    if text[:4].lower() == "the ":
+        text = text[4:]
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing one mention
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Form:
+    """What one mention says about its actor, before cross-article resolution.
+
+    ``shape`` is one of: ``country``, ``full`` (a person's full name), ``surname``, ``title``
+    (a person named by title only), ``organization``, ``group``.
+    """
+
+    shape: str
+    key: str  # country name, folded full name, folded surname, title key, or org/group head words
+    text: str  # the mention as written, cleaned for display
+    affiliation: Optional[str] = None
+    title: Optional[str] = None  # display form ("Foreign Minister")
+    how: str = ""  # for countries: geo.HOW; for people: "" or "honorific"
+    role: Optional[str] = None  # a spokesperson's role when the phrase names the body it speaks for
+
+    @property
+    def kind(self) -> str:
+        """The actor kind this form names: person, organization, country or group."""
+        return "person" if self.shape in ("full", "surname", "title") else self.shape
+
+    @property
+    def name(self) -> str:
+        """The name to show: a person's name words (no title), else the cleaned text."""
+        if self.shape == "surname":
+            caps = [w for w in words_of(self.text) if w[:1].isupper() and w.lower().rstrip(".") not in _HONORIFICS]
+            return caps[-1] if caps else self.text
+        return self.text
+
+
+def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
+    """Split name-ish words into (title words, honorifics, the rest), by the title lexicon."""
+    table = _titles()
+    lower = [w.lower() for w in words]
+    title: List[str] = []
+    honor: List[str] = []
+    rest: List[str] = []
+    i = 0
+    while i < len(words):
+        if lower[i].rstrip(".") in _HONORIFICS:
+            honor.append(words[i])
+            i += 1
+            continue
+        hit = 0
+        for n in range(min(_title_longest(), len(words) - i), 0, -1):
+            if table.get(tuple(lower[i:i + n])) == "person":
+                hit = n
+                break
+        if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
+            if rest and len(rest) <= 2 and not title and not honor \
+                    and all(w[:1].isupper() for w in rest) \
+                    and any(w[:1].isupper() for w in words[i + hit:]):
+                # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed": the
+                # capitalised words before a title that a name follows are its portfolio.
+                title.extend(rest)
+                rest = []
+            title.extend(words[i:i + hit])
+            i += hit
+        elif lower[i] in _NOT_TITLES:
+            i += 1
+        else:
+            rest.append(words[i])
+            i += 1
+    return title, honor, rest
+
+
+def _org_head(words: Sequence[str]) -> int:
+    """How many trailing words form an organization title ("the foreign ministry" -> 2)."""
+    table = _titles()
+    lower = [w.lower() for w in words]
+    for n in range(min(_title_longest(), len(lower)), 0, -1):
+        if table.get(tuple(lower[-n:])) == "organization":
+            return n
+    return 0
+
+
+def _org_lead(words: Sequence[str]) -> bool:
+    """True for "Ministry of Defence", "Council of Europe": an organization title, then "of"."""
+    table = _titles()
+    lower = [w.lower() for w in words]
+    for n in range(min(_title_longest(), len(lower) - 1), 0, -1):
+        if table.get(tuple(lower[:n])) == "organization" and lower[n] == "of":
+            return True
+    return False
+
+
+def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
+    """Remove country references from ``text``: (rest, first country referred to)."""
+    mentions = geo.find(text)
+    if not mentions:
+        return text, None
+    parts, last = [], 0
+    for m in mentions:
+        parts.append(text[last:m.start])
+        last = m.end
+    parts.append(text[last:])
+    return " ".join(parts), mentions[0].country
+
+
+def words_of(text: str) -> List[str]:
+    """Words of ``text`` with possessive endings removed ("Russia's" -> "Russia")."""
+    out = []
+    for w in _WORD.findall(text):
+        w = _POSSESSIVE.sub("", w)
+        if w:
+            out.append(w)
+    return out
+
+
+def _affiliation(value: Optional[str]) -> Optional[str]:
+    if not value or not value.strip():
+        return None
+    return geo.country_of(value) or clean_label(value)
+
+
+def _name_span(words: List[str]) -> List[str]:
+    """From the first to the last capitalised word: keeps particles ("Ursula von der Leyen")."""
+    caps = [i for i, w in enumerate(words) if w[:1].isupper()]
+    return words[caps[0]:caps[-1] + 1] if caps else []
+
+
+
+_RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom|where)\b.*$"
+                              r"|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads|chairs|runs)\b.*$", re.S)
+_PAREN = re.compile(r"\s*[(\[].*$", re.S)
+_OF_BODY = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+of\s+(?:the\s+)?([A-Z].*)$")
+_FOR_BODY = re.compile(r"\b(?:for|of|at|from|with)\s+(\S.*)$")
+
+
+@lru_cache(maxsize=None)
+def _known_bodies() -> Dict[str, Tuple[str, Optional[str]]]:
+    """Folded form -> (canonical name, country or None), from ``data/organizations.tsv``."""
+    out: Dict[str, Tuple[str, Optional[str]]] = {}
+    for line in (DATA / "organizations.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, country, aliases = (line.split("\t") + ["", ""])[:3]
+        country = None if country.strip() in ("", "-") else country.strip()
+        for form in [name] + aliases.split("|"):
+            if form.strip():
+                out[fold(clean_label(form))] = (name.strip(), country)
+    return out
+
+
+def known_body(text: str) -> Optional[Tuple[str, Optional[str]]]:
+    """(canonical name, country) when ``text`` is a well-known body's name in any form."""
+    return _known_bodies().get(fold(clean_label(text)))
+
+
+@lru_cache(maxsize=None)
+def _forenames() -> Dict[str, str]:
+    path = DATA / "forenames.tsv"
+    out: Dict[str, str] = {}
+    if path.is_file():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                name, gender = line.split("\t")[:2]
+                out[name] = gender
+    return out
+
+
+def forename_gender(name: str) -> Optional[str]:
+    """``male`` or ``female`` when the first word of a person's name is a forename learned from
+    coreference (``data/forenames.tsv``, made by ``quotetrack.dev.train_gender``), else None."""
+    words = name.split()
+    return _forenames().get(words[0]) if len(words) >= 2 else None
+
+
+def pronoun_class(word: str) -> Optional[str]:
+    """``male``, ``female``, ``neuter``, ``plural``, ``first``, ``second``, ``relative`` or None."""
+    w = word.lower()
+    for cls in ("first", "male", "female", "neuter", "plural", "second", "relative"):
+        if w in word_class("pronoun_" + cls if cls != "relative" else "relative"):
+            return cls
+    return None
+
+
+def _has_name(words: Sequence[str]) -> bool:
+    """Whether capitalised words other than titles, honorifics and openers are present."""
+    title, _, rest = _split_title([_POSSESSIVE.sub("", w) for w in words if w.lower() not in _FUNCTION_WORDS])
+    return any(w[:1].isupper() and w.lower() not in word_class("opener") and not geo.lookup(w) for w in rest if w)
+
+
+def core_phrase(text: str) -> str:
+    return split_apposition(text)[0]
+
+
+def split_apposition(text: str) -> Tuple[str, Optional[str]]:
+    """The part of a source or target phrase that names someone, and a trailing apposition.
+
+    Relative clauses, parentheses and trailing appositions go ("Bill Sims, the city's
+    director of ..." -> "Bill Sims"); a leading description joins the name it introduces
+    ("His counterpart, Jeyhun Bayramov" -> "His counterpart Jeyhun Bayramov"); words that
+    only open the sentence go ("Well I" -> "I", "Monday Tony Blair" -> "Tony Blair").
+    """
+    text = " ".join((text or "").split())
+    text = _RELATIVE_CLAUSE.sub("", text)
+    text = _PAREN.sub("", text) or text
+    apposition = None
+    if ", " in text:
+        left, right = text.split(", ", 1)
+        right = right.split(", ", 1)[0]
+        lw, rw = words_of(left), words_of(right)
+        if lw and _has_name(lw):
+            text, apposition = left, right
+        elif rw and rw[0][:1].isupper() and _has_name(rw):
+            text = f"{left} {right}"
+        else:
+            text = left
+    words = text.split(" ")
+    openers = word_class("opener")
+    while len(words) > 1 and words[0][:1].isupper() and words[0].lower().strip(",") in openers \
+            and (words[1][:1].isupper() or words[1].lower() in _PRONOUNS):
+        words = words[1:]
+    return " ".join(words).strip(" ,;:-—"), apposition
+
+
+def _spokesperson(text: str) -> Optional[Form]:
+    """ "a BBC spokesman", "a spokeswoman for the ministry", "Russian officials": the body
+    speaks (kind organization, or the country), the role is kept. None when no body is named
+    or when the spokesperson is named ("Foreign Office spokesman John Smith")."""
+    words = words_of(text)
+    low = [w.lower() for w in words]
+    roles = word_class("spokesperson")
+    at = next((i for i, w in enumerate(low) if w in roles), None)
+    if at is None:
+        return None
+    role = low[at]
+    before = [w for w in words[:at] if w.lower() not in _FUNCTION_WORDS and not w.islower()]
+    after = words[at + 1:]
+    if any(w[:1].isupper() for w in after) and not _FOR_BODY.search(" ".join(after[:1] + ["x"])):
+        if not re.match(r"(?i)(for|of|at|from|with)$", after[0]):
+            return None  # a named spokesperson: a person
+    m = _FOR_BODY.search(" ".join(words[at + 1:]))
+    body = m.group(1) if m else " ".join(before)
+    body = body.strip()
+    if not body:
+        return None
+    whole = geo.lookup(body)
+    if whole is not None:
+        return Form("country", whole.country, whole.country, whole.country, how=whole.how, role=role)
+    inner = parse_mention(body, kind=None)
+    if inner is None or inner.shape in ("full", "surname", "title"):
+        if inner is not None and inner.shape == "surname" and body.isupper():
+            pass  # an acronym ("BBC") read as a name
+        elif inner is not None:
+            return None
+    label = inner.text if inner is not None and inner.how == "known body" else clean_label(body)
+    aff = inner.affiliation if inner is not None else None
+    key = inner.key if inner is not None else fold(label)
+    return Form("organization", key, label, aff, role=role)
+
+
+@lru_cache(maxsize=65536)  # the same names recur across a corpus; Forms are immutable
+def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str] = None,
+                  affiliation: Optional[str] = None, act: Optional[str] = None,
+                  role: str = "speaker") -> Optional[Form]:
+    """Read one speaker or target mention.
+
+    Args:
+        text: The mention: a speaker's resolved name, or a target span's text.
+        kind: The extractor's speaker kind when known (person/organization/country/group).
+        title: The extractor's title for the speaker, if any.
+        affiliation: The extractor's affiliation for the speaker, if any.
+        act: The attribution's act; a reply act's lower-case target ("the allegations")
+            is the thing answered, not an actor.
+        role: ``"speaker"`` or ``"target"``.
+
+    Returns:
+        A :class:`Form`, or None when the text names no actor.
+    """
+    text, apposition = split_apposition(text)
+    shown = clean_label(text)
+    if not shown:
+        return None
+    if apposition and not title:
+        # "Nikol Pashinyan, Prime Minister of Armenia": the apposition gives title and affiliation
+        extra = parse_mention(apposition, role=role)
+        if extra is not None and extra.shape == "title":
+            title, affiliation = extra.title, affiliation or extra.affiliation
+    if kind is None and len(shown.split()) == 1 and shown.lower() in _PRONOUNS:
+        return None  # pronouns name nobody by themselves: see quotetrack.speakers
+
+    whole = geo.lookup(text)
+    if whole is not None:
+        return Form("country", whole.country, shown, whole.country, how=whole.how)
+    body = known_body(text)
+    if body is not None and kind in (None, "organization", "group", "person"):
+        return Form("organization", fold(body[0]), body[0], body[1], how="known body")
+    if kind == "country":
+        return Form("country", shown, shown, shown, how="name")
+
+    if role == "target" and kind is None:
+        # "Baku's claims", "the separatists' accusations": aimed at the owner of the thing.
+        owner = _possessor(text)
+        if owner is not None:
+            return parse_mention(owner, role=role)
+        head = clean_label(text).split(" ", 1)[0]
+        m = _FROM.search(text) if act in _REPLY_ACTS and head.islower() else None
+        if m:  # "rejected the accusations of Chile's foreign minister"
+            return parse_mention(m.group(1), role=role)
+
+    if kind is None:
+        spoke = _spokesperson(text)
+        if spoke is not None:
+            return spoke
+    if kind in (None, "person") and not affiliation:
+        of = _OF_BODY.match(text)
+        if of:
+            # "Foreign Minister Lena Varga of Norland": "of X" after a person names the affiliation
+            left = parse_mention(of.group(1), kind=kind, title=title, role=role)
+            if left is not None and left.shape in ("full", "title") and not _org_lead(words_of(of.group(1))):
+                aff = geo.country_of(of.group(2)) or clean_label(of.group(2))
+                return Form(left.shape, left.key, left.text, left.affiliation or aff, left.title, left.how)
+
+    rest, country = _strip_countries(text)
+    aff = _affiliation(affiliation) or country
+    words = words_of(rest)
+    # Leading function words go ("His ... counterpart", "the"); inner ones stay in names.
+    while words and words[0].lower() in _FUNCTION_WORDS:
+        words = words[1:]
+    if not words:
+        # Nothing but a country reference ("Azerbaijan's"): the country.
+        c = geo.country_of(aff) if aff else None
+        return Form("country", c, shown, c, how="possessive") if c else None
+    low = [_norm_word(w) for w in words]
+
+    if kind in ("organization", "group"):
+        return Form(kind, " ".join(low), shown, aff)
+    head = _org_head(words) if kind is None else 0
+    if kind is None and not head and _org_lead(words):
+        return Form("organization", " ".join(low), shown, aff)
+    if head:
+        # "the foreign ministry", "Azerbaijan's presidency", "the Security Council" are bodies;
+        # "the breakaway authorities" (a lower-case modifier before the head) is a group.
+        modifiers = [w for w in words[:-head] if w.lower() not in _FUNCTION_WORDS]
+        is_group = bool(modifiers) and not any(w[:1].isupper() for w in modifiers) and not aff
+        return Form("group" if is_group else "organization", " ".join(low), shown, aff)
+    if kind is None and len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return Form("organization", low[0], shown, aff)  # "NATO", "OSCE"
+
+    title_words, honor, rest_words = _split_title(words)
+    names = _name_span(rest_words)
+    if kind is None and names:
+        # "the North Atlantic mackerel stock": a lower-case head noun after the capitals
+        # means a thing or a group, not a person's name.
+        after = rest_words[rest_words.index(names[-1]) + 1:]
+        if any(w.lower() not in _FUNCTION_WORDS for w in after):
+            names, title_words, honor = [], [], []
+    parsed = " ".join(title_words)
+    # The title as written wins when it says more ("Fisheries Minister" over "Minister").
+    title_shown = (parsed if parsed and (not title or fold(title) in fold(parsed))
+                   else title or parsed).strip() or None
+    if title_shown and fold(title_shown) in _NOT_TITLES:
+        title_shown = None
+    if kind == "person" or names or title_words or honor:
+        if len(names) >= 2:
+            full = " ".join(names)
+            return Form("full", fold(full), full, aff, title_shown)
+        if len(names) == 1:
+            return Form("surname", fold(names[0]), shown, aff, title_shown,
+                        how="honorific" if honor else "")
+        if title_shown:
+            return Form("title", title_key(title_shown), shown, aff, title_shown)
+        if kind == "person" and (len(words) == 1 and low[0] in _PRONOUNS or not words):
+            return None  # a pronoun the extractor could not resolve: nothing to link
+    if role == "target" and act in _REPLY_ACTS:
+        return None  # "denied the allegations": the thing denied, not an actor
+    return Form("group", " ".join(low), shown, aff)
+
+
+_FROM = re.compile(r"\b(?:from|of|by)\s+(\S.*)$")
+_CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
+
+
+@lru_cache(maxsize=65536)
+def parse_targets(text: str, *, act: Optional[str] = None) -> Tuple[Form, ...]:
+    """Read a target span: one :class:`Form`, or one per conjunct when it names several
+    countries or people ("Oslo and Reykjavik", "Armenia and Azerbaijan"); [] for no actor."""
+    parts = [p for p in _CONJUNCTION.split(text) if p.strip()]
+    if len(parts) > 1:
+        forms = [parse_mention(p, act=act, role="target") for p in parts]
+        if all(f is not None and f.shape in ("country", "full") for f in forms):
+            return tuple(forms)  # type: ignore[arg-type]
+    form = parse_mention(text, act=act, role="target")
+    return (form,) if form is not None else ()
+
+
+@lru_cache(maxsize=65536)
+def first_country(text: str) -> Optional[str]:
+    found = geo.find(text)
+    return found[0].country if found else None
+
+
+def _possessor(text: str) -> Optional[str]:
+    """The owner in "Baku's claims" when what is owned is not itself an actor, else None."""
+    m = re.search(r"^(.*?\S)(['’]s|s['’])\s+(.+)$", text)
+    if not m:
+        return None
+    owned = words_of(m.group(3))
+    if not owned or _org_head(owned) or any(w[:1].isupper() for w in owned):
+        return None  # "Russia's defense ministry", "Armenia's Prime Minister": keep whole
+    if _split_title(owned)[0]:
+        return None  # "Armenia's prime minister"
+    return m.group(1) + ("s" if m.group(2)[0] == "s" else "")
+
+
+def title_key(title: str) -> str:
+    return " ".join(_norm_word(w) for w in words_of(title))
+
+
