@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SHARED ?= ../shared
 OUT    ?= out
 
-.PHONY: install demo test eval eval-speakers bench train clean
+.PHONY: install demo test eval eval-tune eval-speakers bench train train-gender clean
 
 # The venv is rebuilt when setup.cfg changes. torch is pinned to the CPU build that lies
 # on this machine's disk; a plain requirement would pull a multi-GB CUDA build.
@@ -24,8 +24,12 @@ demo: install
 test: install
 	$(PY) -m pytest -q
 
+# Reporting figures: PolNeAR dev. Options are chosen on the tune split of train (eval-tune).
 eval: install
 	$(VENV)/bin/quotetrack evaluate $(SHARED)/corpora/polnear/dev
+
+eval-tune: install
+	$(VENV)/bin/quotetrack evaluate $(SHARED)/corpora/polnear/train --tune
 
 # Speaker and actor accuracy on GUM's news+interview attribution sources (built-in path).
 eval-speakers: install
@@ -34,8 +38,22 @@ eval-speakers: install
 bench: install
 	$(PY) -m quotetrack.dev.bench $(SHARED)/corpora/bbc
 
+# The shipped tagger: PolNeAR train minus the tune split (quotetrack/dev/polnear-tune.txt).
 train: install
-	$(PY) -m quotetrack.dev.train $(SHARED)/corpora/polnear/train -o quotetrack/data
+	$(PY) -m quotetrack.dev.train $(SHARED)/corpora/polnear/train -o quotetrack/data \
+		--exclude-list quotetrack/dev/polnear-tune.txt
+
+# Forename genders learned from coreference (PolNeAR silver, GUM gold of shippable genres).
+train-gender: install
+	$(PY) -m quotetrack.dev.train_gender $(SHARED)/corpora -o quotetrack/data/forenames.tsv
+
+# The built-in entity recognizer: GUM (licence-clean genres) + PolNeAR train; prints the time.
+.PHONY: train-ner eval-ner
+train-ner: install
+	$(PY) -m quotetrack.dev.train_ner $(SHARED)/corpora -o quotetrack/data/ner.crfsuite
+
+eval-ner: install
+	$(PY) -m quotetrack.dev.ner_eval $(SHARED)/corpora
 
 clean:
 	rm -rf $(VENV) $(OUT) build *.egg-info

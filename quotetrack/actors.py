@@ -319,6 +319,7 @@ def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
             named_in[m.attr.article_id].add(m.actor)
     titles = _people_titles(res, mentions)
     affs = _people_affiliations(res, mentions)
+    full_count: Counter = Counter(m.actor for m in mentions if m.form.shape == "full")
 
     for m in mentions:
         f = m.form
@@ -340,6 +341,14 @@ def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
             kept = [c for c in cands if c in named_in.get(m.attr.article_id, ())]
             if len(kept) == 1:
                 cands, evidence = kept, evidence + ["named in the same article"]
+        if len(cands) > 1:
+            # One person of that surname dominates the corpus (Tony Blair beside Ian and Cherie
+            # Blair): the bare surname is taken as theirs, and the reason says so.
+            ranked = sorted(cands, key=lambda c: -full_count[c])
+            top, rest = full_count[ranked[0]], sum(full_count[c] for c in ranked[1:])
+            if top >= _DOMINANT_SHARE * (top + rest) and top >= _DOMINANT_MIN:
+                cands = ranked[:1]
+                evidence = evidence + [f"named in full {top} times, others of that surname {rest}"]
         if len(cands) == 1:
             m.actor = cands[0]
             if not evidence:
@@ -355,6 +364,12 @@ def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
             key = f"{f.key}|{f.affiliation}" if f.affiliation and by_surname.get(f.key) else f.key
             a = res._ensure("person", key, _surname_label(f))
             m.actor, m.reason = a.id, "surname only"
+
+
+# A full name that holds this share of its surname's full-name mentions, and at least this many,
+# takes the bare surname.
+_DOMINANT_SHARE = 0.9
+_DOMINANT_MIN = 10
 
 
 def _surname_label(f: Form) -> str:

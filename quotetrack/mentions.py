@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from . import geo
 from .lexicon import ANSWERING_ACTS, DATA, titles, word_class
@@ -188,8 +188,9 @@ def _name_span(words: List[str]) -> List[str]:
 
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom|where)\b.*$"
                               r"|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads|chairs|runs)\b.*$", re.S)
+_SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\. (?=[A-Z])")
 _PAREN = re.compile(r"\s*[(\[].*$", re.S)
-_OF_BODY = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+of\s+(?:the\s+)?([A-Z].*)$")
+_OF_BODY = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+(?:of|for|at)\s+(?:the\s+)?([A-Z].*)$")
 _FOR_BODY = re.compile(r"\b(?:for|of|at|from|with)\s+(\S.*)$")
 
 
@@ -234,6 +235,8 @@ def forename_gender(name: str) -> Optional[str]:
 
 def pronoun_class(word: str) -> Optional[str]:
     """``male``, ``female``, ``neuter``, ``plural``, ``first``, ``second``, ``relative`` or None."""
+    if len(word) > 1 and word.isupper():
+        return None  # "WHO", "US": acronyms
     w = word.lower()
     for cls in ("first", "male", "female", "neuter", "plural", "second", "relative"):
         if w in word_class("pronoun_" + cls if cls != "relative" else "relative"):
@@ -262,6 +265,7 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     text = " ".join((text or "").split())
     text = _RELATIVE_CLAUSE.sub("", text)
     text = _PAREN.sub("", text) or text
+    text = _SENTENCE_BREAK.split(text)[-1]  # "Oaten. Clarke": a span run over a full stop
     apposition = None
     if ", " in text:
         left, right = text.split(", ", 1)
@@ -270,7 +274,10 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
         if lw and _has_name(lw):
             text, apposition = left, right
         elif rw and rw[0][:1].isupper() and _has_name(rw):
-            text = f"{left} {right}"
+            # "His counterpart, Jeyhun Bayramov": a person's description introduces the name;
+            # anything else before the comma ("the exchange of fire, North Korea") is not theirs
+            describes = _split_title(lw)[0] or (lw and lw[0].lower() in word_class("possessives"))
+            text = f"{left} {right}" if describes else right
         else:
             text = left
     words = text.split(" ")
@@ -278,7 +285,45 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     while len(words) > 1 and words[0][:1].isupper() and words[0].lower().strip(",") in openers \
             and (words[1][:1].isupper() or words[1].lower() in _PRONOUNS):
         words = words[1:]
+    trailing = word_class("date_word") | _FUNCTION_WORDS | word_class("prepositions")
+    while len(words) > 1 and words[-1].lower().strip(",.") in trailing:
+        words = words[:-1]  # "Hugh McGuire Sunday", "the Saudi Interior Ministry over"
     return " ".join(words).strip(" ,;:-—"), apposition
+
+
+def _person_name(names: List[str]) -> Tuple[List[str], Optional[str]]:
+    """A person's name is the capitalised run that ends the name span; what comes before it
+    ("Tory co-chairman", "Lib Dem home affairs", "Harrogate") describes the person. A long run
+    starts at a known forename, else keeps its last two words ("Foreign Policy Centre Straw")."""
+    if len(names) <= 1:
+        return names, None
+    end = len(names)
+    table = _titles()
+    while end > 1 and table.get((names[end - 1].lower().rstrip("."),)) == "person":
+        end -= 1  # "Frank Field MP": a title after the name
+    start = end
+    particles = word_class("name_particle")
+    while start > 0 and (names[start - 1][:1].isupper() or (
+            names[start - 1].lower() in particles and any(w[:1].isupper() for w in names[:start - 1]))):
+        start -= 1
+    while start < end and names[start].lower() in particles:
+        start += 1
+    run = names[start:end]
+    if sum(1 for w in run if w[:1].isupper()) > 3:
+        cut = _name_start(run)
+        start += cut
+        run = run[cut:]
+    before = " ".join(names[:start]) or None
+    return run, before
+
+
+def _name_start(words: Sequence[str]) -> int:
+    """Where a person's name starts in "Education Stefania Giannini", "Washington Chris
+    Gregoire": at a known forename, else two words from the end."""
+    for i, w in enumerate(words[:-1]):
+        if _forenames().get(w):
+            return i
+    return max(0, len(words) - 2)
 
 
 def _spokesperson(text: str) -> Optional[Form]:
@@ -375,6 +420,14 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         if of:
             # "Foreign Minister Lena Varga of Norland": "of X" after a person names the affiliation
             left = parse_mention(of.group(1), kind=kind, title=title, role=role)
+            right = parse_mention(of.group(2), role=role)
+            if left is not None and left.shape == "title" and right is not None and right.shape == "full":
+                # "Governor of Washington Chris Gregoire", "Minister of Education Stefania Giannini"
+                words2 = words_of(of.group(2))
+                cut = _name_start(words2)
+                portfolio, name = " ".join(words2[:cut]), " ".join(words2[cut:])
+                return Form("full", fold(name), name, right.affiliation or geo.country_of(portfolio) or None,
+                            f"{left.title} of {portfolio}".strip() if portfolio else left.title)
             if left is not None and left.shape in ("full", "title") and not _org_lead(words_of(of.group(1))):
                 aff = geo.country_of(of.group(2)) or clean_label(of.group(2))
                 return Form(left.shape, left.key, left.text, left.affiliation or aff, left.title, left.how)
@@ -407,6 +460,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
 
     title_words, honor, rest_words = _split_title(words)
     names = _name_span(rest_words)
+    if kind is None and not title_words and not honor and len(names) >= 3 \
+            and any(w.lower() in ("of", "for", "and", "&") for w in names[1:-1]):
+        return Form("organization", " ".join(low), shown, aff)  # "Church of Scientology"
     if kind is None and names:
         # "the North Atlantic mackerel stock": a lower-case head noun after the capitals
         # means a thing or a group, not a person's name.
@@ -420,6 +476,12 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if title_shown and fold(title_shown) in _NOT_TITLES:
         title_shown = None
     if kind == "person" or names or title_words or honor:
+        names, extra = _person_name(names)
+        if extra and len(names) >= 2 and len(extra.split()) <= 4 and not any(c.isdigit() for c in extra):
+            # "Tory co-chairman Liam Fox", "Shadow home secretary David Davis": what comes
+            # before the name describes the person
+            title_shown = f"{extra} {title_shown}" if title_shown and fold(title_shown) not in fold(extra) \
+                else (title_shown or extra)
         if len(names) >= 2:
             full = " ".join(names)
             return Form("full", fold(full), full, aff, title_shown)
@@ -430,8 +492,20 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
             return Form("title", title_key(title_shown), shown, aff, title_shown)
         if kind == "person" and (len(words) == 1 and low[0] in _PRONOUNS or not words):
             return None  # a pronoun the extractor could not resolve: nothing to link
-    if role == "target" and act in _REPLY_ACTS:
+    if role == "target" and act in _REPLY_ACTS and not aff:
         return None  # "denied the allegations": the thing denied, not an actor
+    if role == "target" and kind is None:
+        lead = [w for w in words if w[:1].isupper()]
+        if lead and words[:len(lead)] == lead and len(lead) < len(words):
+            # "Tory plans", "Labour's policies", "NATO proposals": aimed at the modifier's body
+            owner = parse_mention(" ".join(lead), role=role)
+            if owner is not None and owner.shape in ("organization", "country", "full"):
+                return owner
+        if aff and not any(w.lower() in word_class("group_noun") for w in words):
+            # "Russian plans": the country whose plans they are
+            return Form("country", aff, aff, aff, how="possessive") if geo.country_of(aff) else None
+        if not any(w.lower() in word_class("group_noun") for w in words):
+            return None  # "the plans", "the fact", "document": things are not actors
     return Form("group", " ".join(low), shown, aff)
 
 

@@ -13,11 +13,13 @@ name it, which mention of the article does (``named_start``/``named_end``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from .doc import AnnotatedArticle
-from .mentions import Form, fold, forename_gender, parse_mention, pronoun_class, word_class
+from .lexicon import OPENING_QUOTES, is_quote
+from .mentions import Form, fold, forename_gender, parse_mention, parse_targets, pronoun_class, word_class
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -27,6 +29,12 @@ _ENTITY_KINDS = {"PERSON": "person", "PER": "person", "ORG": "organization", "OR
 _PRONOUN_WINDOW = {"male": 6, "female": 6, "neuter": 3, "plural": 3, "relative": 0}
 # A capitalised run longer than this is a headline or a list, not a name.
 _MAX_NAME_TOKENS = 7
+# First-person pronouns outside quotation marks that make an article read as an interview.
+_INTERVIEW_MIN_FIRST_PERSON = 5
+# Words that introduce an interviewee, and how far after them (characters) the name may come.
+_INTERVIEW_CUE = re.compile(r"\b(?:interview(?:ed|s)?(?: with)?|spoke (?:with|to)|talked (?:with|to)|"
+                            r"sat down with|caught up with|conversation with)\b", re.I)
+_INTERVIEW_REACH = 120
 
 
 @dataclass(frozen=True)
@@ -87,6 +95,7 @@ class SpeakerResolver:
         self.gender: Dict[str, str] = {}  # speaker id -> "male" / "female"
         self.spoke: List[Tuple[int, Speaker]] = []  # (char, speaker) of the sources resolved so far
         self.named: List[_Named] = self._inventory()
+        self._first_person: Optional[int] = None
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, source: Span, cue: Optional[Span] = None) -> Optional[Speaker]:
@@ -131,6 +140,52 @@ class SpeakerResolver:
         n = first[best]
         return replace(n.speaker, via="salience", named_start=n.start, named_end=n.end)
 
+    def interviewee(self) -> Optional[Speaker]:
+        """In an interview (first-person speech outside quotation marks throughout), the person
+        answering: the most named person. None for ordinary news."""
+        if self._first_person_outside_quotes() < _INTERVIEW_MIN_FIRST_PERSON:
+            return None
+        # "Wikinews interviewed X", "spoke with X", "an interview with X": the person named next
+        for m in _INTERVIEW_CUE.finditer(self.doc.text):
+            after = [n for n in self.named if m.end() <= n.start < m.end() + _INTERVIEW_REACH
+                     and n.speaker.kind == "person"]
+            if after:
+                return self._named_speaker(after[0], "interviewee")
+        sp = self.salient_person()
+        return replace(sp, via="interviewee") if sp is not None else None
+
+    def resolve_target(self, target: Span, act: str) -> Optional[Speaker]:
+        """The actor a target phrase is aimed at, resolved like a speaker: pronouns ("accused
+        him"), possessives ("his policies" -> his owner, "Tory plans" -> the Conservative Party),
+        surnames, roles. None when it names no actor ("the plans", "the fact")."""
+        text = target.text.strip()
+        words = text.split()
+        if not words:
+            return None
+        pclass = pronoun_class(words[0])
+        if pclass in ("male", "female", "neuter", "plural"):
+            # "him", "them", "his policies", "their plans": whoever the pronoun stands for
+            return self._pronoun(Span(words[0], target.start, target.start + len(words[0])), pclass)
+        forms = parse_targets(text, act=act)
+        if not forms:
+            return None
+        form = forms[0]
+        sp = self._link(form, speaker_of(form, via="name"), target)
+        return sp
+
+    def _first_person_outside_quotes(self) -> int:
+        if self._first_person is None:
+            n = 0
+            inside = False
+            for t in self.doc.tokens:
+                w = t.text
+                if is_quote(w) and w not in ("'", "’"):
+                    inside = not inside if w in ('"', "``", "''") else w in OPENING_QUOTES
+                elif not inside and w in ("I", "we", "We"):
+                    n += 1
+            self._first_person = n
+        return self._first_person
+
     # -- resolution ---------------------------------------------------------------------
     def _resolve(self, source: Span) -> Optional[Speaker]:
         text = source.text.strip()
@@ -142,11 +197,25 @@ class SpeakerResolver:
             if chained is not None:
                 return chained
             return self._pronoun(source, pclass)
+        known = self._known_surname(text, before=source.start)
+        if known is not None:
+            return known
         form = parse_mention(text)
         if form is None:
             return None
         speaker = self._retype(speaker_of(form, via="name"), source)
         return self._link(form, speaker, source)
+
+    def _known_surname(self, text: str, *, before: int) -> Optional[Speaker]:
+        """ "Paris" after "Valeska Paris", "Mr Key" after "John Key": the person, not the place."""
+        words = [w for w in text.replace(".", "").split() if w.lower() not in word_class("honorific")]
+        if len(words) != 1 or not words[0][:1].isupper():
+            return None
+        found = self._full_name(fold(words[0]), before=before)
+        if found is None:
+            return None
+        sp, s, e = found
+        return replace(sp, via="surname", named_start=s, named_end=e)
 
     def _link(self, form: Form, speaker: Speaker, source: Optional[Span]) -> Speaker:
         """Tie a parsed mention to what the article named before it."""
@@ -209,6 +278,11 @@ class SpeakerResolver:
             return sp.kind == "person" and self.gender.get(sp.id, gender) == gender
 
         people = [n for n in before if fits(n.speaker)]
+        # Where some candidates are known to be of the pronoun's gender, the unknown ones
+        # ("Food Standards", "Freewinds": capitalised phrases that may not be people) wait.
+        sure = [n for n in people if self.gender.get(n.speaker.id) == gender]
+        if sure and max(n.sent for n in sure) >= max(n.sent for n in people) - 2:
+            people = sure
         # The last person quoted is who a following "he said" most often continues.
         last = None
         for at, sp in reversed(self.spoke):
@@ -274,9 +348,9 @@ class SpeakerResolver:
     def _earlier_body(self, form: Form, *, before: int) -> Optional[Speaker]:
         """ "the ministry", "the company" -> the organization of that kind the article named before."""
         head = form.key.split()[-1] if form.key else ""
-        if not head:
-            return None
-        generic = head in word_class("org_noun")
+        if not head or not form.text.islower() or len(form.text.split()) > 3:
+            return None  # only a plain description ("the ministry"), not a name ("Audit Commission")
+        generic = head in word_class("org_noun_any")
         best = None
         for n in self.named:
             if n.start >= before:
@@ -284,7 +358,7 @@ class SpeakerResolver:
             sp = n.speaker
             if sp.kind != "organization":
                 continue
-            if fold(sp.name).split()[-1:] == [head] or (generic and form.kind == "organization"):
+            if head in fold(sp.name).split() or (generic and form.kind == "organization"):
                 best = n
         return self._named_speaker(best, "description") if best else None
 
@@ -297,9 +371,19 @@ class SpeakerResolver:
         for a, b, hint in spans:
             toks = doc.tokens
             text = doc.text[toks[a].start:toks[b - 1].end]
+            known = self._known_surname(text, before=toks[a].start)
+            if known is not None:
+                sent = toks[a].sent
+                r = rank.get(sent, 0)
+                rank[sent] = r + 1
+                out.append(_Named(toks[a].start, toks[b - 1].end, sent, r, known))
+                continue
             form = parse_mention(text, kind=hint if hint in ("person", "organization") else None)
             if form is None:
                 continue
+            if hint is None and b - a == 1 and a == doc.sentences[toks[a].sent][0] \
+                    and form.shape in ("surname", "group"):
+                continue  # one capitalised word opening a sentence ("Allegedly"): no evidence of a name
             if hint == "person" and form.kind != "person":
                 continue  # a title run the tagger typed as a name
             sp = speaker_of(form, via="name")
@@ -338,7 +422,8 @@ class SpeakerResolver:
             a = ent.start
             if kind == "person":
                 while a > 0 and toks[a - 1].sent == toks[ent.start].sent and ent.start - a < 4 \
-                        and toks[a - 1].text[:1].isupper() and toks[a - 1].text.isalpha():
+                        and (_cap_word(toks[a - 1].text) and not pronoun_class(toks[a - 1].text)
+                             or toks[a - 1].text in ("'s", "’s") and a >= 2 and _cap_word(toks[a - 2].text)):
                     a -= 1
             out.append((a, ent.end, kind if kind != "place" else None))
         return out
@@ -357,13 +442,13 @@ class SpeakerResolver:
                 if not _cap_word(t):
                     i += 1
                     continue
-                if i == s and (t.lower() in openers or pronoun_class(t)):
+                if (i == s and (t.lower() in openers or pronoun_class(t))) or t == "I":
                     i += 1
                     continue
                 j = i + 1
                 while j < e:
                     w = toks[j].text
-                    if _cap_word(w):
+                    if _cap_word(w) and w != "I":
                         j += 1
                     elif w in ("'s", "’s") and j + 1 < e and toks[j + 1].text[:1].isupper():
                         j += 1
@@ -382,8 +467,18 @@ class SpeakerResolver:
         doc = self.doc
         if not doc.entities:
             return speaker
-        last = doc.token_at(max(source.start, source.end - 1))
-        etype = next((e.type.upper() for e in doc.entities if e.start <= last < e.end), None)
+        # The entity that holds the speaker's name (not whatever ends the span: "Per Halvorsen,
+        # who heads the Fishermen's Association" is a person)
+        a, b = doc.token_at(source.start), doc.token_at(max(source.start, source.end - 1)) + 1
+        last_word = fold(speaker.name).split()[-1] if speaker.name.strip() else ""
+        etype = None
+        for e in doc.entities:
+            if e.end <= a or e.start >= b:
+                continue
+            words = fold(doc.text[doc.tokens[e.start].start:doc.tokens[e.end - 1].end]).replace("'s", "").split()
+            if last_word and last_word in words:
+                etype = e.type.upper()
+                break
         kind = _ENTITY_KINDS.get(etype or "")
         if kind in ("person", "organization") and kind != speaker.kind and speaker.kind in ("person", "group"):
             if speaker.via == "name" and not speaker.role:

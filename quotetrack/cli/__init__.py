@@ -132,9 +132,13 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @nlp_options
 @click.option("--limit", type=click.IntRange(min=1), help="Score only the first N articles.")
+@click.option("--articles", "articles_file", type=click.Path(exists=True, dir_okay=False),
+              help="Score only the article ids listed in this file (one a line), e.g. the tune split.")
+@click.option("--tune", is_flag=True,
+              help="Score only the tune split of PolNeAR train (quotetrack/dev/polnear-tune.txt).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
+def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt):
     """Score extraction against brat standoff gold in the PolNeAR layout.
 
     GOLD_DIR holds text/*.txt and attributions/*.ann. Prints exact and overlap P/R/F1 for
@@ -144,18 +148,22 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, fmt):
     Example:
 
         quotetrack evaluate ../shared/corpora/polnear/dev --nlp builtin
+        quotetrack evaluate ../shared/corpora/polnear/train --tune
     """
-    from ..dev.evaluate import evaluate_dir
+    from ..dev.evaluate import TUNE_LIST, evaluate_dir, read_id_list
     from ..pipeline import extract_text
 
     # Scores must be reproducible: here auto means the built-in annotator, not "whatever
     # models this machine has".
     annotator = _annotator("builtin" if nlp == "auto" else nlp, models_dir, device)
+    only = None
+    if articles_file or tune:
+        only = read_id_list(articles_file or TUNE_LIST)
     bar = Progress(sys.stderr.isatty() and not console().quiet)
     t0 = time.monotonic()
     try:
         result = evaluate_dir(gold_dir, lambda aid, text: extract_text(text, article_id=aid, annotator=annotator),
-                              limit=limit, progress=lambda i, n: bar.update(i))
+                              limit=limit, progress=lambda i, n: bar.update(i), articles=only)
     except RuntimeError as exc:
         raise click.ClickException(str(exc))
     finally:

@@ -28,7 +28,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple,
+from typing import (Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple,
                     Union)
 
 from ..records import Attribution, Span
@@ -555,8 +555,19 @@ def score(pairs: Iterable[Tuple[GoldArticle, Sequence[Attribution]]]) -> EvalRes
     return total
 
 
+def read_id_list(path: PathLike) -> Set[str]:
+    """Article ids (text file stems), one a line; blank lines and ``#`` comments ignored."""
+    lines = (line.strip() for line in Path(path).read_text(encoding="utf-8").splitlines())
+    return {line for line in lines if line and not line.startswith("#")}
+
+
+#: The tune split: 84 PolNeAR train articles on which options are chosen (dev is for reporting).
+TUNE_LIST = Path(__file__).with_name("polnear-tune.txt")
+
+
 def evaluate_dir(gold_dir: PathLike, extract_fn: ExtractFn, *, limit: Optional[int] = None,
-                 progress: Optional[Callable[[int, int], None]] = None) -> EvalResult:
+                 progress: Optional[Callable[[int, int], None]] = None,
+                 articles: Optional[Set[str]] = None) -> EvalResult:
     """Run ``extract_fn`` on every gold article and score the result.
 
     Args:
@@ -565,11 +576,14 @@ def evaluate_dir(gold_dir: PathLike, extract_fn: ExtractFn, *, limit: Optional[i
             ``text``. Its exceptions propagate: skipping a failed article would inflate scores.
         limit: Score only the first ``limit`` articles (sorted by id).
         progress: Called as ``progress(i, n)`` after each article (i from 1 to n).
+        articles: Score only these article ids (e.g. :func:`read_id_list` of :data:`TUNE_LIST`).
 
     Returns:
         The corpus :class:`EvalResult`.
     """
-    articles = list(islice(read_gold(gold_dir), limit))
+    only = articles
+    gold = (g for g in read_gold(gold_dir) if only is None or g.article_id in only)
+    articles = list(islice(gold, limit))
     if not articles:
         log.warning("%s: no gold articles found", gold_dir)
     total = EvalResult()

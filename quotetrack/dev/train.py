@@ -3,7 +3,9 @@
     python -m quotetrack.dev.train ../shared/corpora/polnear/train -o quotetrack/data
 
 (``make train``). Deterministic: the same corpus and options give the same models.
-Train only on the train split; the dev split is for choosing options.
+Train only on the train split. Options are chosen on the tune split (the train articles
+listed in ``dev/polnear-tune.txt``, left out with ``--exclude-list``); dev is for reporting only.
+The shipped tagger is trained on train minus tune (``make train``).
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from typing import Iterable, List, Sequence, Tuple
 from ..extract.tagger import is_candidate, paragraph_features
 from ..nlp import BuiltinAnnotator
 from ..records import Article
-from .evaluate import read_gold
+from .evaluate import read_gold, read_id_list
 
 #: Training options (crfsuite's lbfgs). L1 keeps the shipped models small.
 PARAMS = {"c1": 1.0, "c2": 0.01, "max_iterations": 200, "feature.possible_transitions": True,
@@ -57,10 +59,11 @@ def gold_sequences(gold_articles) -> Iterable[Tuple[List[List[str]], List[str], 
                 yield paragraph_features(doc, a, b), role[a:b], content[a:b]
 
 
-def train(gold_dir: Path, out_dir: Path, *, params: dict = PARAMS, limit=None) -> None:
+def train(gold_dir: Path, out_dir: Path, *, params: dict = PARAMS, limit=None,
+          exclude=frozenset()) -> None:
     import pycrfsuite
 
-    golds = list(read_gold(gold_dir))
+    golds = [g for g in read_gold(gold_dir) if g.article_id not in exclude]
     if limit:
         golds = golds[:limit]
     trainers = {name: pycrfsuite.Trainer(verbose=False) for name in ("role", "content")}
@@ -87,6 +90,8 @@ def main(argv: Sequence[str] = None) -> int:
     p.add_argument("gold_dir", type=Path, help="PolNeAR-layout folder (text/, attributions/)")
     p.add_argument("-o", "--out", type=Path, default=Path(__file__).parent / "data")
     p.add_argument("--limit", type=int, help="train on the first N articles only (quick checks)")
+    p.add_argument("--exclude-list", type=Path, metavar="FILE",
+                   help="leave out the articles listed in FILE (one id a line, # comments)")
     p.add_argument("--c1", type=float, default=PARAMS["c1"])
     p.add_argument("--c2", type=float, default=PARAMS["c2"])
     p.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
@@ -94,7 +99,8 @@ def main(argv: Sequence[str] = None) -> int:
     if not (args.gold_dir / "text").is_dir():
         p.error(f"{args.gold_dir} has no text/ folder: expected the PolNeAR layout")
     params = dict(PARAMS, c1=args.c1, c2=args.c2, max_iterations=args.iterations)
-    train(args.gold_dir, args.out, params=params, limit=args.limit)
+    exclude = read_id_list(args.exclude_list) if args.exclude_list else set()
+    train(args.gold_dir, args.out, params=params, limit=args.limit, exclude=exclude)
     return 0
 
 

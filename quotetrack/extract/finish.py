@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable, List, Optional
 
 from ..doc import AnnotatedArticle
 from ..lexicon import ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue, word_class
 from ..records import Attribution, Span
+from ..mentions import pronoun_class
 from ..speakers import SpeakerResolver
 from .candidate import Candidate, CharSpan
+from .surface_rules import subject_before
 
 # What is trimmed from the ends of every span: whitespace and edge punctuation, but never
 # quotation marks (they decide the kind).
@@ -17,6 +20,8 @@ _SPAN_TRIM = " \t\r\n,;:—–-"
 _TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
                           "and but when while because if amid during".split())
 _MAX_TARGET_TOKENS = 8
+_MAX_INVERTED_SOURCE = 6  # words of a speaker named after the cue ("said correspondent Stephen Cape")
+_FLOAT_REACH = 2  # paragraphs back to the speaker a floating quote continues
 # A target of nothing but these words ("accused *those* who ...") is no target.
 _EMPTY_TARGET = word_class("articles") | word_class("demonstratives")
 
@@ -150,6 +155,11 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
         if key in seen or cue[0] >= cue[1]:
             continue
         seen.add(key)
+        if source and source[0] >= cue[1] and _addresses(text[cue[0]:cue[1]]):
+            # "told BBC Radio 4", "said to reporters": whom it was said to, never who said it
+            source = _subject_before(doc, cue)
+        if source is None and content:
+            source = _inverted_source(doc, cue, content)
         act, lex = act_of(text[cue[0]:cue[1]])
         target = cand.target or find_target(doc, cue, lex.target if lex else None, act)
         content_span = Span.of(text, *content) if content else None
@@ -167,4 +177,132 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
             speaker=resolver.resolve(source_span, cue_span) if source_span else None,
             date=article.date,
         ))
+    out = first_person_speakers(out, resolver)
+    out = out + floating_quotes(doc, out)
+    out.sort(key=lambda a: ((a.cue or a.content).start, (a.cue or a.content).end))
+    return [replace(a, target_actor=resolver.resolve_target(a.target, a.act)) if a.target else a for a in out]
+
+
+def _addresses(cue_text: str) -> bool:
+    """Whether a cue names whom it was said to after it ("told", "said to", "wrote to")."""
+    words = cue_text.lower().split()
+    if not words:
+        return False
+    if words[-1] == "to":  # "said to", "wrote to" -- but not "according to", "appealed to"
+        return len(words) >= 2 and words[-2] in word_class("addressing_to_verbs")
+    return words[-1] in word_class("addressing_verbs")
+
+
+def _subject_before(doc: AnnotatedArticle, cue: CharSpan) -> Optional[CharSpan]:
+    i = doc.token_at(cue[0])
+    if i >= len(doc.tokens):
+        return None
+    found = subject_before(doc, i, doc.sentences[doc.tokens[i].sent][0])
+    return (doc.tokens[found[0]].start, doc.tokens[found[1] - 1].end) if found else None
+
+
+def _inverted_source(doc: AnnotatedArticle, cue: CharSpan, content: CharSpan) -> Optional[CharSpan]:
+    """The speaker named right after the cue when what was said comes first:
+    '"...," says the watchdog.' / '..., said correspondent Stephen Cape.'"""
+    if content[1] > cue[0]:
+        return None
+    toks = doc.tokens
+    i = doc.token_at(cue[1])
+    if i >= len(toks) or toks[i].sent != toks[doc.token_at(cue[0])].sent:
+        return None
+    j = i
+    while j < len(toks) and j - i < _MAX_INVERTED_SOURCE and toks[j].sent == toks[i].sent \
+            and (toks[j].text[:1].isalnum() or toks[j].text in ("'s", "’s", "-")):
+        if j > i and toks[j].text.lower() in _TARGET_STOPS:
+            break
+        j += 1
+    if j == i or (j < len(toks) and toks[j].sent == toks[i].sent and toks[j].text not in ".,;:!?—–-)\"”’"):
+        return None
+    first = toks[i].text
+    if not (first[:1].isupper() or first.lower() in word_class("articles") | word_class("possessives")):
+        return None
+    return toks[i].start, toks[j - 1].end
+
+
+def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -> List[Attribution]:
+    """ "I"/"we" (and a quoted "you" has no speaker) inside a quote: the quote's speaker; outside
+    any quote, in an interview, the interviewee."""
+    out = list(attrs)
+    interviewee = None
+    checked = False
+    for _ in range(2):  # nested quotes: a speaker found in the first pass can feed the second
+        changed = False
+        for k, a in enumerate(out):
+            if a.speaker is not None or a.source is None or not a.source.text.strip():
+                continue
+            person = pronoun_class(a.source.text.strip().split()[-1])
+            if person not in ("first", "second"):
+                continue
+            outer = _enclosing_quote(out, a)
+            if outer is not None and outer.speaker is not None and person == "first":
+                out[k] = replace(a, speaker=replace(outer.speaker, via="quote"))
+                changed = True
+            elif outer is None:
+                # outside quotation marks "I" is the interviewee answering, and "you" the
+                # interviewee asked about; in ordinary news neither names anyone
+                if not checked:
+                    interviewee, checked = resolver.interviewee(), True
+                if interviewee is not None:
+                    out[k] = replace(a, speaker=interviewee)
+                    changed = True
+        if not changed:
+            break
     return out
+
+
+def _enclosing_quote(attrs: List[Attribution], a: Attribution) -> Optional[Attribution]:
+    """The attribution whose quoted content holds ``a``'s source, innermost first."""
+    best = None
+    for o in attrs:
+        c = o.content
+        if o is a or c is None or o.kind != "direct" or not (c.start <= a.source.start < c.end):
+            continue
+        if best is None or c.end - c.start < best.content.end - best.content.start:
+            best = o
+    return best
+
+
+def floating_quotes(doc: AnnotatedArticle, attrs: List[Attribution]) -> List[Attribution]:
+    """Paragraphs wholly in quotation marks, with no cue, that continue the running speaker:
+    '"...," she said. / "We will appeal."' -> the second paragraph is hers (cue None, act say)."""
+    text = doc.text
+    toks = doc.tokens
+    covered = [(a.content.start, a.content.end) for a in attrs if a.content]
+    cues = [(a.cue.start, a.cue.end) for a in attrs if a.cue]
+    spoken = sorted((a for a in attrs if a.speaker is not None and a.content is not None),
+                    key=lambda a: a.content.end)
+    out: List[Attribution] = []
+    paras = doc.paragraphs()
+    for n, (a, b) in enumerate(paras):
+        start, end = toks[a].start, toks[b - 1].end
+        para = text[start:end]
+        if len(para) < 3 or para[0] not in OPENING_QUOTES or not _closes_quote(para):
+            continue
+        if any(s < end and start < e for s, e in covered) or any(start <= s < end for s, e in cues):
+            continue
+        if doc.in_skip_range(start):
+            continue
+        # The running speaker: the last attribution of the previous paragraph or the one before.
+        lo = toks[paras[max(0, n - _FLOAT_REACH)][0]].start
+        prev = [x for x in spoken if lo <= x.content.end <= start]
+        if not prev:
+            continue
+        last = prev[-1]
+        content = Span.of(text, start, end)
+        out.append(Attribution(
+            id=Attribution.make_id(doc.article.article_id, None, content), article_id=doc.article.article_id,
+            kind="direct", act="say", source=None, cue=None, content=content,
+            speaker=replace(last.speaker, via="continued"), date=doc.article.date))
+        spoken.append(out[-1])
+        covered.append((start, end))
+    return out
+
+
+def _closes_quote(para: str) -> bool:
+    core = para.rstrip(" \t.,;:!?")
+    return bool(core) and core[-1] in QUOTE_MARKS and core[-1] not in "'’" or para.rstrip()[-2:] in ('."', '.”', '?”', '!”')

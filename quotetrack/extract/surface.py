@@ -6,7 +6,7 @@ from typing import Iterator, List, Optional
 from ..doc import AnnotatedArticle
 from ..lexicon import is_quote
 from .candidate import Candidate, CharSpan, TaggedSpan
-from .surface_rules import dash_attributions, passive_agent, rule_candidates, subject_before
+from .surface_rules import belief_candidates, dash_attributions, passive_agent, rule_candidates, subject_before
 
 _MAX_CUE_TOKENS = 8
 _MAX_CONTENT_GAP = 25  # tokens between a cue and the content it may take
@@ -24,10 +24,13 @@ def _gap(a: TaggedSpan, b: TaggedSpan) -> int:
 def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> Iterator[Candidate]:
     """Candidates from the tagger's spans, then from pattern rules where it found nothing."""
     covered = set()  # tokens inside a tagged cue or content: the rules leave them alone
+    cue_tokens = set()  # tokens inside a tagged cue: a belief inside a content is its own attribution
     for _, spans in tagger.tag(doc):
         for sp in spans:
             if sp.label in ("CUE", "CON"):
                 covered.update(range(sp.start, sp.end))
+            if sp.label == "CUE":
+                cue_tokens.update(range(sp.start, sp.end))
         # A run-away cue (the tagger bleeding across a clause) is no cue.
         cues = [s for s in spans if s.label == "CUE" and s.end - s.start <= _MAX_CUE_TOKENS]
         sources = [s for s in spans if s.label == "SRC"]
@@ -42,6 +45,8 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
         for cue, content, source in rule_candidates(doc, covered):
             yield Candidate(cue=cue, content=content, source=source)
         for cue, content, source in dash_attributions(doc, covered):
+            yield Candidate(cue=cue, content=content, source=source)
+        for cue, content, source in belief_candidates(doc, cue_tokens):
             yield Candidate(cue=cue, content=content, source=source)
 
 

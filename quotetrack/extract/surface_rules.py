@@ -21,6 +21,7 @@ _CLAUSE_LEFT = frozenset("while whereas but and or that which who after before a
 _CLAUSE_RIGHT = frozenset("while whereas but".split())
 _AUX = frozenset("has have had was were is are be been being will would also repeatedly "
                  "previously later earlier again then once further publicly privately".split())
+_LINKS = word_class("prepositions") | frozenset("to on at in for from by with of".split())
 _DETERMINERS = word_class("articles") | word_class("demonstratives") | word_class("possessives")
 _MAX_SUBJECT = 9
 
@@ -35,6 +36,9 @@ def subject_before(doc: AnnotatedArticle, verb: int, sent_start: int) -> Optiona
     end = verb
     while end > sent_start and toks[end - 1].text.lower() in _AUX:
         end -= 1
+    appositive = end - 2 >= sent_start and toks[end - 1].text == "," and toks[end - 2].text[:1].isupper()
+    if appositive:
+        end -= 1  # the comma closing an apposition: "His counterpart, Jeyhun Bayramov, accused"
     i = end
     while i > sent_start:
         w = toks[i - 1].text
@@ -64,6 +68,8 @@ def subject_before(doc: AnnotatedArticle, verb: int, sent_start: int) -> Optiona
         return None
     if len(words) == 1 and words[0].lower() in ("it", "this", "that", "there"):
         return None
+    if appositive and any(w.lower() in _LINKS for w in words):
+        return None  # "responded to London on Friday, saying": a phrase, not a subject
     return i, end
 
 
@@ -118,6 +124,60 @@ def rule_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[
                        (toks[content[0]].start, toks[content[1] - 1].end),
                        (toks[subj[0]].start, toks[subj[1] - 1].end))
             i = cue_end
+
+
+def belief_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[CharSpan, CharSpan, Optional[CharSpan]]]:
+    """(cue, content, source) for "I think ...", "do you believe that ...", "we hope ...":
+    a first- or second-person pronoun (``belief_subjects`` in word_classes.tsv) right before a
+    belief cue (acts.tsv act ``believe``), then a clause, outside quotation marks.
+
+    That is how interviews and first-person pieces report beliefs. Third-person subjects
+    and beliefs inside quotes are left to the tagger: PolNeAR's annotators rarely mark them,
+    and on the tune split adding them cost 1.2 points of joint F1.
+    """
+    toks = doc.tokens
+    quoted = _quoted_tokens(doc)
+    subjects = word_class("belief_subjects")
+    skip = word_class("belief_adverbs")
+    not_clause = word_class("prepositions") | word_class("function") | word_class("belief_non_clause")
+    for a, b in doc.sentences:
+        lower = [t.text.lower() for t in toks[a:b]]
+        for i in range(a + 1, b - 2):
+            if i in covered or i in quoted:
+                continue
+            m = match_cue(lower, i - a)
+            if not m or m[1].act != "believe":
+                continue
+            cue_end = i + m[0]
+            j = i - 1
+            while j > a and lower[j - a] in skip:
+                j -= 1
+            if lower[j - a] not in subjects or j in covered:
+                continue
+            nxt = lower[cue_end - a] if cue_end < b else ""
+            if not nxt[:1].isalnum() or (nxt in not_clause and nxt != "that"):
+                continue  # "I think so", "we hope to", "they fear for": no reported clause
+            start = cue_end + 1 if lower[cue_end - a] == "that" else cue_end
+            content = clause_after(doc, start, b)
+            if content:
+                yield ((toks[i].start, toks[cue_end - 1].end),
+                       (toks[content[0]].start, toks[content[1] - 1].end),
+                       (toks[j].start, toks[j].end))
+
+
+def _quoted_tokens(doc: AnnotatedArticle) -> Set[int]:
+    """Indices of tokens inside double quotation marks, per paragraph (marks reset at its end)."""
+    toks = doc.tokens
+    out: Set[int] = set()
+    for a, b in doc.paragraphs():
+        inside = False
+        for i in range(a, b):
+            w = toks[i].text
+            if w in _QUOTE_MARKS:
+                inside = not inside if w == '"' else w in "“«„"
+            elif inside:
+                out.add(i)
+    return out
 
 
 def _finite_past_or_present(word: str) -> bool:

@@ -1,9 +1,11 @@
 """Annotators: articles in, :class:`~quotetrack.doc.AnnotatedArticle` out.
 
 * :class:`BuiltinAnnotator` (:mod:`.builtin`) -- a pure-Python tokenizer and sentence
-  splitter; always available and fast.
+  splitter, plus the shipped CRF entity recognizer; always available and fast.
 * :class:`StanzaAnnotator` (:mod:`.stanza_nlp`) -- Stanza with whatever English processors
-  are installed (tokenize+mwt at least; pos, lemma, depparse, ner when present).
+  are installed (tokenize+mwt at least; pos, lemma, depparse, ner when present; without
+  Stanza's ner, the shipped CRF tags entities).
+* :class:`EntityRecognizer` (:mod:`.ner`) -- that CRF: PERSON, ORG, GPE, MISC.
 
 Everything downstream reads the document model, so extraction does not care which
 annotator ran; it checks ``doc.has("depparse")`` to use the parse.
@@ -16,9 +18,10 @@ from typing import Optional
 from ..models import ModelsMissing, installed_processors
 from .base import Annotator
 from .builtin import BuiltinAnnotator, split_sentences, tokenize
+from .ner import EntityRecognizer
 from .stanza_nlp import StanzaAnnotator, from_stanza_document
 
-__all__ = ["Annotator", "BuiltinAnnotator", "StanzaAnnotator", "ModelsMissing", "make_annotator",
+__all__ = ["Annotator", "BuiltinAnnotator", "EntityRecognizer", "StanzaAnnotator", "ModelsMissing", "make_annotator",
            "from_stanza_document", "tokenize", "split_sentences"]
 
 

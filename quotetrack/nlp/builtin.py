@@ -1,14 +1,15 @@
-"""The built-in tokenizer and sentence splitter: pure Python, no models."""
+"""The built-in tokenizer and sentence splitter (pure Python), with the shipped entity CRF."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from typing import FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from ..doc import AnnotatedArticle, Token
+from ..doc import AnnotatedArticle, Token, entities_from_tags
 from ..lexicon import CLOSING_QUOTES, DATA, OPENING_QUOTES
 from ..records import Article
 from .base import Annotator
+from .ner import check_model, default_recognizer
 
 
 @lru_cache(maxsize=None)
@@ -110,19 +111,41 @@ def _followed_by_sentence_start(tokens, j: int, *, strict: bool) -> bool:
 
 
 class BuiltinAnnotator(Annotator):
-    """Pure-Python tokenizer and sentence splitter. Thread- and fork-safe, no models."""
+    """Pure-Python tokenizer and sentence splitter, plus the shipped CRF entity recognizer
+    (:mod:`quotetrack.nlp.ner`), which fills ``Token.ner`` (BIOES) and ``entities``.
+    Thread- and fork-safe; nothing to download.
+
+    Args:
+        ner: Tag named entities (PERSON, ORG, GPE, MISC). ``False``: tokens and sentences only.
+
+    Raises:
+        ModelsMissing: ``ner`` and the entity model file is missing (``make train-ner``).
+    """
 
     name = "builtin"
-    processors = frozenset({"tokenize"})
+
+    def __init__(self, *, ner: bool = True):
+        self.ner = ner
+        if ner:
+            check_model()  # fail here, once, not on every article
+        self.processors = frozenset({"tokenize", "ner"} if ner else {"tokenize"})
 
     def annotate_one(self, article: Article) -> AnnotatedArticle:
         raw = tokenize(article.text)
         sents = split_sentences(article.text, raw)
-        tokens: List[Token] = []
+        if not self.ner:
+            tokens: List[Token] = []
+            for k, (a, b) in enumerate(sents):
+                for t, s, e in raw[a:b]:
+                    tokens.append(Token(t, s, e, k))
+            return AnnotatedArticle(article, tokens, sents, self.processors)
+        tags = default_recognizer().tag([t for t, _, _ in raw], sents)
+        tokens = []
         for k, (a, b) in enumerate(sents):
-            for t, s, e in raw[a:b]:
-                tokens.append(Token(t, s, e, k))
-        return AnnotatedArticle(article, tokens, sents, self.processors)
+            for i in range(a, b):
+                t, s, e = raw[i]
+                tokens.append(Token(t, s, e, k, ner=tags[i]))
+        return AnnotatedArticle(article, tokens, sents, self.processors, entities_from_tags(tags))
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[AnnotatedArticle]:
         for article in articles:

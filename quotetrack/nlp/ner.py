@@ -11,7 +11,7 @@ It tags each sentence with BIO labels for four types:
 
 Features read only the tokens (no tags or parse): the word, its shape, prefixes and
 suffixes, the words and shapes two either side, sentence position, title words
-(:func:`quotetrack.lexicon.match_title`), honorifics, country names/capitals/demonyms
+(:func:`quotetrack.lexicon.match_title`), honorifics (``word_classes.tsv``), country names/capitals/demonyms
 (:mod:`quotetrack.geo`), quotation-mark and parenthesis context, and two document-level
 hints (is the word also written in lower case, or capitalised mid-sentence, elsewhere in
 the article). A possessive ending stays on the built-in tokenizer's word ("Russia's"), so
@@ -32,7 +32,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import geo
 from ..doc import AnnotatedArticle, Entity, Token, entities_from_tags
-from ..lexicon import CLOSING_QUOTES, DATA, OPENING_QUOTES, STRAIGHT_QUOTES, match_title, titles
+from ..lexicon import CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, match_title, word_class
 from ..models import ModelsMissing
 
 MODEL_PATH = DATA / "ner.crfsuite"
@@ -40,8 +40,8 @@ MODEL_PATH = DATA / "ner.crfsuite"
 TYPES = ("PERSON", "ORG", "GPE", "MISC")
 
 _POSSESSIVE = re.compile(r"^(.+?\w)(['’]s|(?<=s)['’])$")
-_OPEN_Q = frozenset(OPENING_QUOTES) - frozenset(STRAIGHT_QUOTES) | {"``"}
-_CLOSE_Q = frozenset(CLOSING_QUOTES) - frozenset(STRAIGHT_QUOTES) | {"''"}
+_OPEN_Q = OPEN_ONLY_QUOTES | {"``"}
+_CLOSE_Q = CLOSE_ONLY_QUOTES | {"''"}
 _GAZ_SPLIT = re.compile(r"\w+(?:[-'’ʻ&.]\w+)*\.?|[^\w\s]")
 _NEIGHBOURS = (-2, -1, 1, 2)
 
@@ -66,11 +66,8 @@ def shape(word: str) -> str:
 
 @lru_cache(maxsize=None)
 def honorifics() -> FrozenSet[str]:
-    """Courtesy and rank abbreviations ("mr", "dr", "sen"): the one-word person titles that
-    the title lexicon also lists with a full stop."""
-    table = titles()
-    return frozenset(k[0].rstrip(".") for k, kind in table.items()
-                     if kind == "person" and len(k) == 1 and k[0].endswith("."))
+    """Courtesy words before a name ("mr", "dr", "sir"), without their full stop."""
+    return frozenset(w.rstrip(".") for w in word_class("honorific"))
 
 
 @lru_cache(maxsize=None)
@@ -319,9 +316,11 @@ def with_tags(tokens: Sequence[Token], tags: Sequence[str]) -> List[Token]:
     return [t if t.ner == tag else replace(t, ner=tag) for t, tag in zip(tokens, tags)]
 
 
-def check_model(path: Path = MODEL_PATH) -> None:
-    """Raise :class:`ModelsMissing` when the entity model file is not there."""
-    if not Path(path).is_file():
+def check_model(path: Optional[Path] = None) -> None:
+    """Raise :class:`ModelsMissing` when the entity model file (default: the shipped one) is
+    not there."""
+    path = Path(path) if path else MODEL_PATH
+    if not path.is_file():
         raise ModelsMissing(f"entity model {path} is missing; run `make train-ner`")
 
 

@@ -13,6 +13,7 @@ from ..lexicon import sentence_can_attribute
 from ..models import PROCESSORS, ModelsMissing, default_models_dir, installed_processors, status
 from ..records import Article
 from .base import Annotator
+from .ner import check_model, default_recognizer
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class StanzaAnnotator(Annotator):
         device: ``auto``, ``cpu`` or ``cuda``.
         batch_size: Articles per batch.
         selective: Run the heavy processors only on candidate sentences.
+        ner: When Stanza's own ``ner`` processor is not used, tag entities with the built-in
+            CRF (:mod:`quotetrack.nlp.ner`) on Stanza's tokens, over every sentence.
 
     Raises:
         ModelsMissing: No tokenizer, or a requested processor is missing; the message names
@@ -49,7 +52,7 @@ class StanzaAnnotator(Annotator):
     HEAVY = ("pos", "lemma", "depparse", "ner")
 
     def __init__(self, models_dir: Optional[os.PathLike] = None, *, processors: Optional[Sequence[str]] = None,
-                 device: str = "auto", batch_size: int = 32, selective: bool = True):
+                 device: str = "auto", batch_size: int = 32, selective: bool = True, ner: bool = True):
         self.models_dir = Path(models_dir) if models_dir else default_models_dir()
         if device not in ("auto", "cpu", "cuda"):
             raise ValueError(f"unknown device {device!r}: use auto, cpu or cuda")
@@ -88,6 +91,10 @@ class StanzaAnnotator(Annotator):
                 raise ModelsMissing("Stanza's coref model needs transformers and peft: "
                                     "pip install 'quotetrack[coref]'")
         self.processors = frozenset(chosen)
+        # Stanza's NER when it is installed; else the shipped CRF fills entities.
+        self.ner = ner
+        if ner and "ner" not in self.processors:
+            check_model()
         self.device = device
         self.batch_size = batch_size
         self.selective = selective and bool(self.processors & set(self.HEAVY)) and "coref" not in self.processors
@@ -139,6 +146,14 @@ class StanzaAnnotator(Annotator):
             yield from self._run(batch)
 
     def _run(self, batch: List[Article]) -> Iterator[AnnotatedArticle]:
+        if not self.ner or "ner" in self.processors:
+            yield from self._run_stanza(batch)
+            return
+        recognizer = default_recognizer()
+        for doc in self._run_stanza(batch):
+            yield recognizer.annotate(doc)
+
+    def _run_stanza(self, batch: List[Article]) -> Iterator[AnnotatedArticle]:
         from stanza.models.common.doc import Document
 
         docs = self.nlp.bulk_process([Document([], text=a.text) for a in batch])
