@@ -370,6 +370,8 @@ def _resolve_surnames(res: Resolution, mentions: List[_Mention]) -> None:
 # takes the bare surname.
 _DOMINANT_SHARE = 0.9
 _DOMINANT_MIN = 10
+# A bare two-word title ("the prime minister") goes to the person holding this share of it.
+_TITLE_DOMINANT_SHARE = 0.8
 
 
 def _surname_label(f: Form) -> str:
@@ -398,11 +400,19 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
             continue
         holders = holders_of.get(f.key, [])
         same_article = in_article[m.attr.article_id].intersection(holders)
+        why = []
         if f.affiliation:
             cands = holders_in.get((f.key, f.affiliation), [])
         else:
-            cands = [p for p in holders if p in same_article]  # no country: same article only
-        why = []
+            cands = [p for p in holders if p in same_article]  # no country: same article first
+            if not cands and holders and len(f.key.split()) >= 2:
+                # "the prime minister" with nobody named in the article: the corpus's holder of
+                # that title when one person holds nearly all its mentions
+                count = Counter({p: sum(1 for o in mentions if o.actor == p and o.form.title
+                                        and title_key(o.form.title) == f.key) for p in holders})
+                (top, n), total = count.most_common(1)[0], sum(count.values())
+                if n >= _DOMINANT_MIN and n >= _TITLE_DOMINANT_SHARE * total:
+                    cands, why = [top], [f"holds it in {n} of {total} mentions of the title"]
         if len(cands) > 1:
             dated = [p for p in cands if _date_within(m.date, titles[p][f.key])]
             if len(dated) == 1:
@@ -432,6 +442,7 @@ def _finish(res: Resolution, mentions: List[_Mention],
     """Fill counts, dates, titles, aliases and affiliations; index speakers and targets."""
     labels: Dict[str, Counter] = defaultdict(Counter)
     aff_votes: Dict[str, Counter] = defaultdict(Counter)
+    voted: Dict[str, Set[Tuple[str, str]]] = defaultdict(set)
     articles: Dict[str, Dict[str, None]] = defaultdict(dict)
     for m in mentions:
         if m.actor is None:
@@ -458,7 +469,10 @@ def _finish(res: Resolution, mentions: List[_Mention],
             if m.date:
                 span[0] = min(span[0] or m.date, m.date)
                 span[1] = max(span[1], m.date)
-        if f.affiliation and a.kind != "country":
+        if f.affiliation and a.kind != "country" and (m.attr.article_id, f.affiliation) not in voted[a.id]:
+            # one vote per article: a misread phrase repeated by every "Mr X" of one article
+            # must not outvote the rest of the corpus
+            voted[a.id].add((m.attr.article_id, f.affiliation))
             aff_votes[a.id][f.affiliation] += 1
         if f.text != a.label and f.text not in a.aliases and m.reason:
             a.aliases[f.text] = m.reason
@@ -474,7 +488,10 @@ def _finish(res: Resolution, mentions: List[_Mention],
                 a.aliases[a.label] = "same body"
             a.label = best
     for aid, votes in aff_votes.items():
-        res.actors[aid].affiliation = votes.most_common(1)[0][0]
+        ranked = votes.most_common(2)
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            res.actors[aid].affiliation = ranked[0][0]
+        # a tie between articles says nothing: the affiliation stays unknown
     for aid, arts in articles.items():
         ids = list(arts)
         if order is not None:

@@ -69,7 +69,9 @@ class Form:
     """What one mention says about its actor, before cross-article resolution.
 
     ``shape`` is one of: ``country``, ``full`` (a person's full name), ``surname``, ``title``
-    (a person named by title only), ``organization``, ``group``.
+    (a person named by title only), ``organization``, ``group``; and two that only the
+    article can resolve: ``role`` (a spokesperson whose body is not named) and ``document``
+    ("the report": its publisher speaks).
     """
 
     shape: str
@@ -83,7 +85,9 @@ class Form:
     @property
     def kind(self) -> str:
         """The actor kind this form names: person, organization, country or group."""
-        return "person" if self.shape in ("full", "surname", "title") else self.shape
+        if self.shape in ("full", "surname", "title"):
+            return "person"
+        return "organization" if self.shape in ("role", "document") else self.shape
 
     @property
     def name(self) -> str:
@@ -309,7 +313,12 @@ def _person_name(names: List[str]) -> Tuple[List[str], Optional[str]]:
     while start < end and names[start].lower() in particles:
         start += 1
     run = names[start:end]
-    if sum(1 for w in run if w[:1].isupper()) > 3:
+    # Leading words that name a party or body ("Tory Liam Fox", "Labour Livingstone") describe.
+    while len(run) > 1 and known_body(run[0]) is not None:
+        start += 1
+        run = run[1:]
+    if sum(1 for w in run if w[:1].isupper()) > 3 or (len(run) >= 3 and any(
+            _forenames().get(w) for w in run[1:-1])):
         cut = _name_start(run)
         start += cut
         run = run[cut:]
@@ -346,7 +355,8 @@ def _spokesperson(text: str) -> Optional[Form]:
     body = m.group(1) if m else " ".join(before)
     body = body.strip()
     if not body:
-        return None
+        # "a spokesman", "the spokeswoman": somebody's spokesperson; the article must say whose
+        return Form("role", role, role, None, role=role)
     whole = geo.lookup(body)
     if whole is not None:
         return Form("country", whole.country, whole.country, whole.country, how=whole.how, role=role)
@@ -354,6 +364,9 @@ def _spokesperson(text: str) -> Optional[Form]:
     if inner is None or inner.shape in ("full", "surname", "title"):
         if inner is not None and inner.shape == "surname" and body.isupper():
             pass  # an acronym ("BBC") read as a name
+        elif inner is not None and m:
+            # "a spokesman for Mr Blair": the person speaks through the spokesperson
+            return Form(inner.shape, inner.key, inner.text, inner.affiliation, inner.title, inner.how, role=role)
         elif inner is not None:
             return None
     label = inner.text if inner is not None and inner.how == "known body" else clean_label(body)
@@ -457,6 +470,11 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         return Form("group" if is_group else "organization", " ".join(low), shown, aff)
     if kind is None and len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return Form("organization", low[0], shown, aff)  # "NATO", "OSCE"
+    if kind is None and len(words) == 1 and (low[0] in word_class("group_noun") or low[0].endswith("s")
+                                             and _titles().get((low[0][:-1],)) == "person"):
+        return Form("group", low[0], shown, aff)  # "MPs", "Ministers": people holding a title
+    if kind is None and low[-1] in word_class("document_noun") and all(w.islower() for w in words):
+        return Form("document", low[-1], shown, aff)  # "the report": whoever published it speaks
 
     title_words, honor, rest_words = _split_title(words)
     names = _name_span(rest_words)

@@ -29,6 +29,8 @@ _ENTITY_KINDS = {"PERSON": "person", "PER": "person", "ORG": "organization", "OR
 _PRONOUN_WINDOW = {"male": 6, "female": 6, "neuter": 3, "plural": 3, "relative": 0}
 # A capitalised run longer than this is a headline or a list, not a name.
 _MAX_NAME_TOKENS = 7
+# Sentences back to the body whose report or study speaks.
+_DOCUMENT_WINDOW = 3
 # First-person pronouns outside quotation marks that make an article read as an interview.
 _INTERVIEW_MIN_FIRST_PERSON = 5
 # Words that introduce an interviewee, and how far after them (characters) the name may come.
@@ -53,7 +55,8 @@ def _speaker_id(kind: str, name: str) -> str:
 
 
 def speaker_of(form: Form, *, via: str) -> Speaker:
-    """A Speaker for a parsed mention (no article context)."""
+    """A Speaker for a parsed mention (no article context). A bare role or document
+    ("a spokesman", "the report") gives a placeholder the article must resolve."""
     kind = form.kind
     if kind == "country":
         return Speaker(_speaker_id("country", form.key), form.key, "country", via=via, role=form.role)
@@ -217,9 +220,19 @@ class SpeakerResolver:
         sp, s, e = found
         return replace(sp, via="surname", named_start=s, named_end=e)
 
-    def _link(self, form: Form, speaker: Speaker, source: Optional[Span]) -> Speaker:
+    def _link(self, form: Form, speaker: Speaker, source: Optional[Span]) -> Optional[Speaker]:
         """Tie a parsed mention to what the article named before it."""
         at = source.start if source is not None else len(self.doc.text)
+        if form.shape == "role":
+            # "a spokesman said": the body whose spokesperson spoke earlier in the article
+            for _, sp in reversed(self.spoke):
+                if sp.role and sp.kind != "person":
+                    return replace(sp, via="role")
+            return None
+        if form.shape == "document":
+            # "the report said": the body named last before it, within a few sentences
+            body = self._nearest_body(at)
+            return replace(body, role=form.key, via="document") if body is not None else None
         if speaker.kind == "person" and form.shape == "full":
             known = self.people.get(form.key)
             if known is not None:
@@ -344,6 +357,16 @@ class SpeakerResolver:
                         continue
                     best = n
         return self._named_speaker(best, "title") if best else None
+
+    def _nearest_body(self, before: int) -> Optional[Speaker]:
+        toks = self.doc.tokens
+        i = min(self.doc.token_at(before), len(toks) - 1)
+        if i < 0:
+            return None
+        sent = toks[i].sent
+        cands = [n for n in self.named if n.end <= before and sent - n.sent <= _DOCUMENT_WINDOW
+                 and n.speaker.kind == "organization"]
+        return self._named_speaker(cands[-1], "document") if cands else None
 
     def _earlier_body(self, form: Form, *, before: int) -> Optional[Speaker]:
         """ "the ministry", "the company" -> the organization of that kind the article named before."""
@@ -502,5 +525,6 @@ class SpeakerResolver:
                     form = parse_mention(phrase)
                     if form is not None:
                         sp = self._link(form, speaker_of(form, via="coref"), None)
-                        return replace(sp, via="coref", named_start=s, named_end=e)
+                        if sp is not None:
+                            return replace(sp, via="coref", named_start=s, named_end=e)
         return None

@@ -32,7 +32,7 @@ def splits(outdirs: Sequence[str], names: Sequence[str] = (), top: int = 30) -> 
         by_surname: Counter = Counter()
         for aid, actor in people.items():
             words = actor.label.split()
-            if len(words) >= 2:
+            if len(words) >= 2 and all(w[:1].isupper() for w in words):
                 by_surname[words[-1]] += per_actor[aid]
         names = [n for n, _ in by_surname.most_common(top)]
     out = []
@@ -42,10 +42,15 @@ def splits(outdirs: Sequence[str], names: Sequence[str] = (), top: int = 30) -> 
             words = actor.label.replace(".", "").split()
             if words and words[-1].lower() == name.lower():
                 forms[actor.label] += per_actor[aid]
-        total = sum(forms.values())
-        if not total:
+        if not forms:
             continue
-        best = max(forms, key=forms.get)
+        # The person is the most quoted full name; other full names (another forename: Ken
+        # beside Charles Clarke) are other people and are left out of "forms of the name".
+        best = max(forms, key=lambda k: (len(k.split()) >= 2, forms[k]))
+        forename = best.split()[-2] if len(best.split()) >= 2 else None
+        forms = {k: v for k, v in forms.items()
+                 if k == best or len(k.split()) == 1 or (forename and k.split()[-2:-1] == [forename])}
+        total = sum(forms.values())
         out.append({"name": name, "statements": total, "actor": best, "share": forms[best] / total,
                     "others": {k: v for k, v in sorted(forms.items(), key=lambda kv: -kv[1]) if k != best}})
     return out

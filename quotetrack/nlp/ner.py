@@ -93,8 +93,8 @@ _WORD_CACHE_MAX = 200_000  # bounded, so memory stays flat over any corpus
 def _word_strings(word: str) -> tuple:
     """Everything that depends on one word only, built once per distinct word.
 
-    Returns (lower-case stem, is title-case, own feature strings, neighbour strings keyed
-    by offset slot, honorific?).
+    Returns (lower-case stem, is title-case, own feature strings, neighbour strings by
+    offset slot (-2, -1, +1, +2), the start of a bigram feature with the next word).
     """
     r = _WORD_CACHE.get(word)
     if r is not None:
@@ -128,7 +128,7 @@ def _word_strings(word: str) -> tuple:
             own.append("gz=" + gz)
     nbr = tuple(("w%+d=%s" % (d, w), "sh%+d=%s" % (d, shp)) + (("gz%+d" % d,) if gz else ())
                 + (("hon%+d" % d,) if hon else ()) for d in _NEIGHBOURS)
-    r = (w, tc, tuple(own), nbr, hon)
+    r = (w, tc, ("b", *own), nbr, "bg=" + w + "|")
     _WORD_CACHE[word] = r
     return r
 
@@ -218,33 +218,47 @@ def _sentence_features(words, strings, a: int, b: int, lower_seen, cap_mid) -> L
         elif depth_p:
             extra[i].append("inp")
     feats: List[List[str]] = []
+    last = n - 1
     for i in range(n):
         j = a + i
         w, tc, own, _, _ = strings[j]
-        f = ["b", *own, *extra[i]]
+        f = list(own)
+        if extra[i]:
+            f += extra[i]
         if i == 0:
             f.append("first")
         elif i == 1:
             f.append("second")
-        if i == n - 1:
+        if i == last:
             f.append("last")
         if tc:
             if w in lower_seen:
                 f.append("lcdoc")
             if w in cap_mid:
                 f.append("capdoc")
-        for slot, d in enumerate(_NEIGHBOURS):
-            k = i + d
-            if 0 <= k < n:
-                f.extend(strings[a + k][3][slot])
-            else:
-                f.append("edge%+d" % d)
+        # Neighbours: slots 0..3 of each word's strings hold its -2, -1, +1, +2 forms.
+        if i >= 2:
+            f += strings[j - 2][3][0]
+        else:
+            f.append("edge-2")
+        if i >= 1:
+            f += strings[j - 1][3][1]
+        else:
+            f.append("edge-1")
+        if i < last:
+            f += strings[j + 1][3][2]
+        else:
+            f.append("edge+1")
+        if i < last - 1:
+            f += strings[j + 2][3][3]
+        else:
+            f.append("edge+2")
         if i:
+            f.append(strings[j - 1][4] + w)
             prev = words[j - 1]
-            f.append("bg=" + strings[j - 1][0] + "|" + w)
             if prev in _OPEN_Q or prev == '"' or prev == "(":
                 f.append("open-1")
-        if i + 1 < n:
+        if i < last:
             nxt = words[j + 1]
             if nxt in _CLOSE_Q or nxt == '"' or nxt == ")":
                 f.append("close+1")
