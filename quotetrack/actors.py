@@ -224,7 +224,16 @@ def resolve(attributions: Iterable[Attribution],
                 m.written = clean_label(core_phrase(a.source.text))
                 m.written_why = _WRITTEN_REASONS[sp.via]
             mentions.append(m)
-        if a.target is not None:
+        if a.target_actor is not None:
+            # resolved in its article (pronouns, possessives, the accusation a denial answers)
+            ta = a.target_actor
+            tform = parse_mention(ta.name, kind=ta.kind, title=ta.title, affiliation=ta.affiliation)
+            written = parse_targets(a.target.text, act=a.act) if a.target is not None else ()
+            if tform is not None and written and written[0].kind == tform.kind and written[0].key == tform.key:
+                tform = written[0]  # the phrase as written says the same, and why ("capital of")
+            if tform is not None:
+                mentions.append(_Mention(a, "target", tform, date, i))
+        elif a.target is not None:
             for tform in parse_targets(a.target.text, act=a.act):
                 mentions.append(_Mention(a, "target", tform, date, i))
 

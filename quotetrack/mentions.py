@@ -513,10 +513,10 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if role == "target" and act in _REPLY_ACTS and not aff:
         return None  # "denied the allegations": the thing denied, not an actor
     if role == "target" and kind is None:
-        lead = [w for w in words if w[:1].isupper()]
-        if lead and words[:len(lead)] == lead and len(lead) < len(words):
-            # "Tory plans", "Labour's policies", "NATO proposals": aimed at the modifier's body
-            owner = parse_mention(" ".join(lead), role=role)
+        caps = [k for k, w in enumerate(words) if w[:1].isupper()]
+        if caps and caps[-1] < len(words) - 1 and caps == list(range(caps[0], caps[-1] + 1)):
+            # "Tory plans", "the latest Tory attack", "NATO proposals": aimed at the modifier's body
+            owner = parse_mention(" ".join(words[caps[0]:caps[-1] + 1]), role=role)
             if owner is not None and owner.shape in ("organization", "country", "full"):
                 return owner
         if aff and not any(w.lower() in word_class("group_noun") for w in words):

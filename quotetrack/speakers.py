@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from .doc import AnnotatedArticle
-from .lexicon import OPENING_QUOTES, is_quote
+from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote
 from .mentions import Form, fold, forename_gender, parse_mention, parse_targets, pronoun_class, word_class
 from .records import Span, Speaker, stable_id
 
@@ -166,7 +166,15 @@ class SpeakerResolver:
         if not words:
             return None
         pclass = pronoun_class(words[0])
+        if pclass == "neuter" and act in ANSWERING_ACTS:
+            return None  # "denied it": the claim, not an actor
+        if words[0].lower() in word_class("subject_pronouns"):
+            return None  # "denied he had lied": the subject of what was denied, not a target
         if pclass in ("male", "female", "neuter", "plural"):
+            if len(words) > 1:
+                rest = parse_mention(" ".join(words[1:]))
+                if rest is not None and rest.kind == "person":
+                    return None  # "his chancellor": another person, whom the pronoun does not name
             # "him", "them", "his policies", "their plans": whoever the pronoun stands for
             return self._pronoun(Span(words[0], target.start, target.start + len(words[0])), pclass)
         forms = parse_targets(text, act=act)

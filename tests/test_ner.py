@@ -145,3 +145,19 @@ def test_training_documents_never_include_the_evaluation_sets():
     genres = {d.doc_id.split("_")[1] for d in docs}
     assert genres == set(train_ner.GUM_GENRES)
     assert not any(d.doc_id.startswith(("GUM_news", "GUM_interview")) for d in docs)
+
+
+@pytest.mark.shared
+def test_stanza_tokens_get_entities_from_the_crf_when_stanza_has_no_ner():
+    from quotetrack.nlp import StanzaAnnotator
+
+    models = shared_path("models", "stanza")
+    ann = StanzaAnnotator(models, device="cpu")
+    assert "ner" not in ann.processors  # only tokenize+mwt are shared
+    (doc,) = list(ann.annotate([Article("t", SENTENCE)]))
+    assert doc.has("ner")
+    found = {(SENTENCE[doc.tokens[e.start].start:doc.tokens[e.end - 1].end], e.type) for e in doc.entities}
+    assert ("Lena Varga", "PERSON") in found and ("Oslo", "GPE") in found
+    assert all(t.ner for t in doc.tokens)
+    (plain,) = list(StanzaAnnotator(models, device="cpu", ner=False).annotate([Article("t", SENTENCE)]))
+    assert not plain.has("ner") and plain.entities == ()

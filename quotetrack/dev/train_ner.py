@@ -31,7 +31,7 @@ import itertools
 import sys
 import time
 from pathlib import Path
-from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from ..nlp.builtin import split_sentences, tokenize
 from ..nlp.ner import MODEL_PATH, EntityRecognizer, document_features
@@ -65,6 +65,16 @@ def training_documents(corpora: Path, which: Sequence[str] = ("gum", "polnear"),
         text_dir = corpora / "polnear" / "train" / "text"
         docs.extend(itertools.islice(polnear_documents(conllu, text_dir if text_dir.is_dir() else None), limit))
     return docs
+
+
+def read_id_list(path: Path) -> Set[str]:
+    """Document ids from a file: one a line; blank lines and ``#`` comments skipped."""
+    ids = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            ids.add(line)
+    return ids
 
 
 def bio_labels(tokens: Sequence[Tuple[int, int]], entities: Iterable[Tuple[int, int, str]]) -> List[str]:
@@ -133,6 +143,9 @@ def main(argv: Sequence[str] = None) -> int:
     p.add_argument("--heldout", action="store_true",
                    help="train on 90%% of the documents, score the other 10%% (for choosing options)")
     p.add_argument("--limit", type=int, help="only the first N documents of each corpus (quick checks)")
+    p.add_argument("--exclude-list", type=Path,
+                   help="file of document ids (one a line, # comments) never to train on: "
+                        "the PolNeAR tune split the pipeline's options are chosen on")
     p.add_argument("--c1", type=float, default=PARAMS["c1"])
     p.add_argument("--c2", type=float, default=PARAMS["c2"])
     p.add_argument("--iterations", type=int, default=PARAMS["max_iterations"])
@@ -148,6 +161,9 @@ def main(argv: Sequence[str] = None) -> int:
                   **{"feature.minfreq": args.minfreq})
     t0 = time.time()
     docs = training_documents(args.corpora, which, limit=args.limit)
+    if args.exclude_list:
+        excluded = read_id_list(args.exclude_list)
+        docs = [d for d in docs if d.doc_id not in excluded]
     print(f"read {len(docs)} documents in {time.time() - t0:.0f} s", file=sys.stderr)
     test: List[GoldDoc] = []
     if args.heldout:

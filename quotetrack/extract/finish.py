@@ -6,8 +6,8 @@ from dataclasses import replace
 from typing import Iterable, List, Optional
 
 from ..doc import AnnotatedArticle
-from ..lexicon import ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue, word_class
-from ..records import Attribution, Span
+from ..lexicon import ACCUSING_ACTS, ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue, word_class
+from ..records import Attribution, Span, Speaker
 from ..mentions import pronoun_class
 from ..speakers import SpeakerResolver
 from .candidate import Candidate, CharSpan
@@ -18,7 +18,8 @@ from .surface_rules import subject_before
 _SPAN_TRIM = " \t\r\n,;:—–-"
 # Words that end the noun phrase after a targeted cue ("accused Baku *of* ...").
 _TARGET_STOPS = frozenset("of to for that over on with in as against after from about by at "
-                          "and but when while because if amid during".split())
+                          "and but when while because if amid during would will could should must may "
+                          "might can is are was were has have had".split())
 _MAX_TARGET_TOKENS = 8
 _MAX_INVERTED_SOURCE = 6  # words of a speaker named after the cue ("said correspondent Stephen Cape")
 _FLOAT_REACH = 2  # paragraphs back to the speaker a floating quote continues
@@ -161,7 +162,10 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
         if source is None and content:
             source = _inverted_source(doc, cue, content)
         act, lex = act_of(text[cue[0]:cue[1]])
-        target = cand.target or find_target(doc, cue, lex.target if lex else None, act)
+        how = lex.target if lex else None
+        if not how and act in ANSWERING_ACTS:
+            how = "obj"  # "denied Labour claims", "denied claims by the Tories": whose claims
+        target = cand.target or find_target(doc, cue, how, act)
         content_span = Span.of(text, *content) if content else None
         cue_span = Span.of(text, *cue)
         source_span = Span.of(text, *source) if source else None
@@ -180,7 +184,33 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
     out = first_person_speakers(out, resolver)
     out = out + floating_quotes(doc, out)
     out.sort(key=lambda a: ((a.cue or a.content).start, (a.cue or a.content).end))
-    return [replace(a, target_actor=resolver.resolve_target(a.target, a.act)) if a.target else a for a in out]
+    out = [replace(a, target_actor=_not_self(a, resolver.resolve_target(a.target, a.act))) if a.target else a
+           for a in out]
+    return answered_accusers(out)
+
+
+def _not_self(a: Attribution, target: Optional[Speaker]) -> Optional[Speaker]:
+    """Nobody is their own target ("denied his forecasts were wrong" aims at no one)."""
+    if target is None or a.speaker is None:
+        return target
+    return None if target.id == a.speaker.id or target.name.lower() == a.speaker.name.lower() else target
+
+
+def answered_accusers(attrs: List[Attribution]) -> List[Attribution]:
+    """A denial, rejection or response that names nobody answers the last accusation the
+    article reported against its speaker: "X accused Y of lying. Y denied it." -> Y denies X."""
+    out = list(attrs)
+    for k, a in enumerate(out):
+        if a.act not in ANSWERING_ACTS or a.target_actor is not None or a.speaker is None:
+            continue
+        for earlier in reversed(out[:k]):
+            t = earlier.target_actor
+            if earlier.act in ACCUSING_ACTS and earlier.speaker is not None and t is not None \
+                    and (t.id == a.speaker.id or t.name.lower() == a.speaker.name.lower()) \
+                    and _not_self(a, earlier.speaker) is not None:
+                out[k] = replace(a, target_actor=replace(earlier.speaker, via="answers"))
+                break
+    return out
 
 
 def _addresses(cue_text: str) -> bool:
