@@ -155,8 +155,13 @@ def _org_lead(words: Sequence[str]) -> bool:
 
 
 def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
-    """Remove country references from ``text``: (rest, first country referred to)."""
-    mentions = geo.find(text)
+    """Remove country references from ``text``: (rest, first country referred to).
+
+    A place name that ends a person's name ("Valeska Paris", "Jordan" in "Michael Jordan")
+    stays: a capitalised word right before it that is no title and no other country
+    makes it part of the name.
+    """
+    mentions = [g for g in geo.find(text) if not _inside_name(text, g.start, g.end)]
     if not mentions:
         return text, None
     parts, last = [], 0
@@ -165,6 +170,20 @@ def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
         last = m.end
     parts.append(text[last:])
     return " ".join(parts), mentions[0].country
+
+
+def _inside_name(text: str, start: int, end: int) -> bool:
+    if text[end:end + 2] in ("'s", "’s") or end < len(text) and text[end] in "'’":
+        return False  # "Armenia's", "Netherlands'": a possessive country is an affiliation
+    before = text[:start].split()
+    if not before:
+        return False
+    prev = before[-1]
+    if not prev[:1].isupper() or not prev.isalpha() or prev.lower() in _FUNCTION_WORDS:
+        return False
+    if _titles().get((prev.lower(),)) or prev.lower() in _HONORIFICS or geo.find(prev) or known_body(prev):
+        return False  # "President Macron of France" reads the country as affiliation
+    return bool(_forenames().get(prev)) or len(before) == 1
 
 
 def words_of(text: str) -> List[str]:

@@ -149,7 +149,15 @@ class SpeakerResolver:
         if self._first_person_outside_quotes() < _INTERVIEW_MIN_FIRST_PERSON:
             return None
         # "Wikinews interviewed X", "spoke with X", "an interview with X": the person named next
-        for m in _INTERVIEW_CUE.finditer(self.doc.text):
+        text = self.doc.text
+        for m in _INTERVIEW_CUE.finditer(text):
+            if text[m.end():m.end() + 4].lower() == " by ":
+                # "X was interviewed by reporter Y": the person before the cue
+                near = [n for n in self.named if m.start() - _INTERVIEW_REACH <= n.end <= m.start()
+                        and n.speaker.kind == "person"]
+                if near:
+                    return self._named_speaker(near[-1], "interviewee")
+                continue
             after = [n for n in self.named if m.end() <= n.start < m.end() + _INTERVIEW_REACH
                      and n.speaker.kind == "person"]
             if after:
@@ -214,8 +222,13 @@ class SpeakerResolver:
         form = parse_mention(text)
         if form is None:
             return None
-        speaker = self._retype(speaker_of(form, via="name"), source)
-        return self._link(form, speaker, source)
+        hint = self._entity_kind(source, form.name)
+        if hint in ("person", "organization") and hint != form.kind and not form.role \
+                and form.shape not in ("role", "document") and form.how != "known body":
+            # the entity recognizer read the name ("New Zealand Herald" is a body, not
+            # Mr Herald of New Zealand): parse it again as that kind
+            form = parse_mention(text, kind=hint) or form
+        return self._link(form, speaker_of(form, via="name"), source)
 
     def _known_surname(self, text: str, *, before: int) -> Optional[Speaker]:
         """ "Paris" after "Valeska Paris", "Mr Key" after "John Key": the person, not the place."""
@@ -412,6 +425,8 @@ class SpeakerResolver:
             form = parse_mention(text, kind=hint if hint in ("person", "organization") else None)
             if form is None:
                 continue
+            if hint == "place" and form.kind != "country":
+                continue  # a town or a region: no speaker, and no antecedent for "he" or "it"
             if hint is None and b - a == 1 and a == doc.sentences[toks[a].sent][0] \
                     and form.shape in ("surname", "group"):
                 continue  # one capitalised word opening a sentence ("Allegedly"): no evidence of a name
@@ -456,7 +471,7 @@ class SpeakerResolver:
                         and (_cap_word(toks[a - 1].text) and not pronoun_class(toks[a - 1].text)
                              or toks[a - 1].text in ("'s", "’s") and a >= 2 and _cap_word(toks[a - 2].text)):
                     a -= 1
-            out.append((a, ent.end, kind if kind != "place" else None))
+            out.append((a, ent.end, kind))
         return out
 
     def _capitalised_runs(self) -> List[Tuple[int, int, Optional[str]]]:
@@ -493,29 +508,22 @@ class SpeakerResolver:
         return out
 
     # -- other evidence ------------------------------------------------------------------
-    def _retype(self, speaker: Speaker, source: Span) -> Speaker:
-        """Let named-entity types, when the annotator produced them, settle the kind."""
+    def _entity_kind(self, source: Span, name: str) -> Optional[str]:
+        """The recognized entity kind of the name inside a source span (person, organization,
+        place), or None. The entity that holds the name counts, not whatever ends the span:
+        "Per Halvorsen, who heads the Fishermen's Association" is a person."""
         doc = self.doc
-        if not doc.entities:
-            return speaker
-        # The entity that holds the speaker's name (not whatever ends the span: "Per Halvorsen,
-        # who heads the Fishermen's Association" is a person)
+        if not doc.entities or not name.strip():
+            return None
         a, b = doc.token_at(source.start), doc.token_at(max(source.start, source.end - 1)) + 1
-        last_word = fold(speaker.name).split()[-1] if speaker.name.strip() else ""
-        etype = None
+        last_word = fold(name).split()[-1]
         for e in doc.entities:
             if e.end <= a or e.start >= b:
                 continue
             words = fold(doc.text[doc.tokens[e.start].start:doc.tokens[e.end - 1].end]).replace("'s", "").split()
-            if last_word and last_word in words:
-                etype = e.type.upper()
-                break
-        kind = _ENTITY_KINDS.get(etype or "")
-        if kind in ("person", "organization") and kind != speaker.kind and speaker.kind in ("person", "group"):
-            if speaker.via == "name" and not speaker.role:
-                return Speaker(_speaker_id(kind, speaker.name), speaker.name, kind,
-                               speaker.title if kind == "person" else None, speaker.affiliation, via="name")
-        return speaker
+            if last_word in words:
+                return _ENTITY_KINDS.get(e.type.upper())
+        return None
 
     def _from_coref(self, source: Span) -> Optional[Speaker]:
         """Follow a coreference chain (when the annotator made them) to its first named mention."""
