@@ -85,17 +85,30 @@ def _link(w) -> bool:
     return w.form in _links()
 
 
+def _hyphen(w) -> bool:
+    return w.form in ("-", "–")
+
+
 def leading_titles(words: Sequence[str]) -> int:
-    """How many words at the start of a person's name are a title ("Mr.", "Foreign Minister"),
-    leaving at least one word."""
+    """How many words before a person's name are a title or its modifiers ("Mr.", "Foreign
+    Minister", "US President", "Major general"): up to the last title word that more words
+    follow."""
     lower = [w.lower() for w in words]
-    k = 0
+    cut = k = 0
     while k < len(lower) - 1:
         m = match_title(lower, k)
-        if not m or k + m[0] >= len(lower):
-            break
-        k += m[0]
-    return k
+        if m and k + m[0] < len(lower):
+            k += m[0]
+            cut = k
+        else:
+            k += 1
+    return cut
+
+
+def _only_title(words: Sequence[str]) -> bool:
+    lower = [w.lower() for w in words]
+    m = match_title(lower, 0)
+    return bool(m) and m[0] == len(lower)
 
 
 def named_mentions(words, heads: Sequence[Optional[int]], mentions) -> List[Tuple[int, int, str]]:
@@ -110,7 +123,8 @@ def named_mentions(words, heads: Sequence[Optional[int]], mentions) -> List[Tupl
     and "the United States" gives "United States", as NER annotates them. A name that
     starts in lower case (e-mail addresses, URLs) is dropped, and titles before a person's
     name ("Prof.", "President") are left out. A person or place mention that
-    is only a demonym ("Americans") is MISC, as CoreNLP tags nationalities. An *abstract*
+    is only a demonym or a plural proper noun ("Americans", "Muslims") is MISC, as CoreNLP tags
+    nationalities and religions. An *abstract*
     mention that is a citation ("Brieber 2014") names its author: PERSON. Where cut-down
     spans overlap, the longer one wins (GUM nests "[University of [Portsmouth]]"; NER is flat).
     """
@@ -125,13 +139,16 @@ def named_mentions(words, heads: Sequence[Optional[int]], mentions) -> List[Tupl
         h = hs[0]
         s = e = h
         # People's names take no "of" ("Lena Varga of Norland" is a name and a place).
-        link = (lambda w: False) if typ == "PERSON" else _link
+        link = _hyphen if typ == "PERSON" else _link
         while s > a and (_namey(words[s - 1]) or (s - 1 > a and link(words[s - 1]) and _namey(words[s - 2]))):
             s -= 1
         while e + 1 < b and (_namey(words[e + 1]) or (e + 2 < b and link(words[e + 1]) and _namey(words[e + 2]))):
             e += 1
         if typ == "PERSON":  # "Prof. Patrizia d'Ettorre": NER leaves titles out of the name
-            s += leading_titles([w.form for w in words[s:e + 1]])
+            forms = [w.form for w in words[s:e + 1]]
+            if _only_title(forms):  # "the Prime Minister" is a description, not a name
+                continue
+            s += leading_titles(forms)
         if not any(ch.isupper() for ch in words[s].form):
             continue
         if typ == "MISC" and attrs.get("etype") == "abstract" and any(
@@ -139,8 +156,8 @@ def named_mentions(words, heads: Sequence[Optional[int]], mentions) -> List[Tupl
             typ = "PERSON"
         if e == s and typ in ("PERSON", "GPE"):
             m = geo.lookup(words[s].form)
-            if m is not None and m.how == "demonym":
-                typ = "MISC"
+            if (m is not None and m.how == "demonym") or (typ == "PERSON" and words[s].xpos == "NNPS"):
+                typ = "MISC"  # a people by origin or faith ("Americans", "Muslims")
         found.append((s, e + 1, typ))
     out: List[Tuple[int, int, str]] = []
     taken: List[Tuple[int, int]] = []

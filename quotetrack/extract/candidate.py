@@ -25,3 +25,4 @@ class Candidate:
     content: Optional[CharSpan]
     source: Optional[CharSpan] = None
     target: Optional[CharSpan] = None
+    act: Optional[str] = None  # when a rule knows it better than the cue lexicon ("I mean" -> believe)

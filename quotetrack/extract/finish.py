@@ -162,6 +162,7 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
         if source is None and content:
             source = _inverted_source(doc, cue, content)
         act, lex = act_of(text[cue[0]:cue[1]])
+        act = cand.act or act
         how = lex.target if lex else None
         if not how and act in ANSWERING_ACTS:
             how = "obj"  # "denied Labour claims", "denied claims by the Tories": whose claims

@@ -47,7 +47,7 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
         for cue, content, source in dash_attributions(doc, covered):
             yield Candidate(cue=cue, content=content, source=source)
         for cue, content, source in belief_candidates(doc, cue_tokens):
-            yield Candidate(cue=cue, content=content, source=source)
+            yield Candidate(cue=cue, content=content, source=source, act="believe")
 
 
 def _pair_contents(cues: List[TaggedSpan], contents: List[TaggedSpan]) -> dict:

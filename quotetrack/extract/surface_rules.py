@@ -139,16 +139,20 @@ def belief_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tupl
     quoted = _quoted_tokens(doc)
     subjects = word_class("belief_subjects")
     skip = word_class("belief_adverbs")
-    not_clause = word_class("prepositions") | word_class("function") | word_class("belief_non_clause")
+    not_clause = _LINKS | word_class("belief_non_clause")
+    epistemic = word_class("epistemic_verbs")
     for a, b in doc.sentences:
         lower = [t.text.lower() for t in toks[a:b]]
         for i in range(a + 1, b - 2):
             if i in covered or i in quoted:
                 continue
             m = match_cue(lower, i - a)
-            if not m or m[1].act != "believe":
+            if m and m[1].act == "believe":
+                cue_end = i + m[0]
+            elif lower[i - a] in epistemic:  # "I know", "I mean", "I suspect": first person only
+                cue_end = i + 1
+            else:
                 continue
-            cue_end = i + m[0]
             j = i - 1
             while j > a and lower[j - a] in skip:
                 j -= 1
