@@ -383,6 +383,9 @@ def _spokesperson(text: str) -> Optional[Form]:
     if inner is None or inner.shape in ("full", "surname", "title"):
         if inner is not None and inner.shape == "surname" and body.isupper():
             pass  # an acronym ("BBC") read as a name
+        elif inner is not None and inner.shape == "full" and not inner.title and not _forenames().get(
+                inner.text.split()[0]) and not re.search(r"(?i)\b(?:mr|mrs|ms|dr|sir)\b", body):
+            inner = None  # "Acme Industries": no forename, no honorific -- a body, not a person
         elif inner is not None and m:
             # "a spokesman for Mr Blair": the person speaks through the spokesperson
             return Form(inner.shape, inner.key, inner.text, inner.affiliation, inner.title, inner.how, role=role)
@@ -421,8 +424,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         extra = parse_mention(apposition, role=role)
         if extra is not None and extra.shape == "title":
             title, affiliation = extra.title, affiliation or extra.affiliation
-    if kind is None and len(shown.split()) == 1 and shown.lower() in _PRONOUNS:
-        return None  # pronouns name nobody by themselves: see quotetrack.speakers
+    if kind is None and len(shown.split()) == 1 and not (len(shown) > 1 and shown.isupper()) \
+            and (shown.lower() in _PRONOUNS or shown.lower() in word_class("relative")):
+        return None  # pronouns name nobody by themselves ("who" is no WHO): see quotetrack.speakers
 
     whole = geo.lookup(text)
     if whole is not None:
@@ -492,6 +496,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if kind is None and len(words) == 1 and (low[0] in word_class("group_noun") or low[0].endswith("s")
                                              and _titles().get((low[0][:-1],)) == "person"):
         return Form("group", low[0], shown, aff)  # "MPs", "Ministers": people holding a title
+    if kind is None and all(w.islower() for w in words) and len(words) <= 3 \
+            and low[-1] in word_class("org_noun_any") | word_class("org_noun"):
+        return Form("organization", " ".join(low), shown, aff)  # "the watchdog": a body, named before
     if kind is None and low[-1] in word_class("document_noun") and all(w.islower() for w in words):
         return Form("document", low[-1], shown, aff)  # "the report": whoever published it speaks
 

@@ -36,7 +36,13 @@ _INTERVIEW_MIN_FIRST_PERSON = 5
 # Words that introduce an interviewee, and how far after them (characters) the name may come.
 _INTERVIEW_CUE = re.compile(r"\b(?:interview(?:ed|s)?(?: with)?|spoke (?:with|to)|talked (?:with|to)|"
                             r"sat down with|caught up with|conversation with)\b", re.I)
-_INTERVIEW_REACH = 120
+_INTERVIEW_REACH = 40
+_TO_US = re.compile(r"\s+(?:us|me|wikinews|this (?:reporter|newspaper|paper|site))\b", re.I)
+# A name in the headline counts this much more towards who an interview is with, and one an
+# interview phrase introduces this much.
+_HEADLINE_WEIGHT = 2.0
+_CUE_WEIGHT = 3.0
+_CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
 
 
 @dataclass(frozen=True)
@@ -77,8 +83,10 @@ def _cap_word(t: str) -> bool:
     return core.replace("-", "").replace("'", "").replace("’", "").isalpha() or ("." in t and len(t) <= 4)
 
 
-def _gender_of(form: Form) -> Optional[str]:
-    words = form.text.lower().replace(".", "").split()
+def _gender_of(form: Form, written: str = "") -> Optional[str]:
+    """From an honorific as written ("Ms Dagny Holm"), else from a learned forename."""
+    words = (written or form.text).lower().replace(".", "").split()
+    words = [w for w in words if w in word_class("honorific")][:1] or words
     if not words:
         return None
     if words[0] in ("mr", "sir", "lord"):
@@ -96,7 +104,7 @@ class SpeakerResolver:
         self.people: Dict[str, Tuple[Speaker, int, int]] = {}  # folded full name -> (speaker, start, end)
         self.by_surname: Dict[str, List[str]] = {}  # folded surname -> folded full names
         self.gender: Dict[str, str] = {}  # speaker id -> "male" / "female"
-        self.spoke: List[Tuple[int, Speaker]] = []  # (char, speaker) of the sources resolved so far
+        self.spoke: List[Tuple[int, Speaker, int]] = []  # (start, speaker, end) of the sources resolved so far
         self.named: List[_Named] = self._inventory()
         self._first_person: Optional[int] = None
 
@@ -105,7 +113,7 @@ class SpeakerResolver:
         """The speaker a source span refers to, or None when it names nobody we can tell."""
         speaker = self._resolve(source)
         if speaker is not None:
-            self.spoke.append((source.start, speaker))
+            self.spoke.append((source.start, speaker, source.end))
             if speaker.named_start is None and speaker.kind != "person":
                 # "Norway's foreign ministry" is no capitalised run: keep it for "the ministry"
                 self._add_named(source, speaker)
@@ -126,46 +134,63 @@ class SpeakerResolver:
             return None
         return self._link(form, speaker_of(form, via="name"), None)
 
-    def salient_person(self) -> Optional[Speaker]:
-        """The person the article names most often (an interview's interviewee)."""
-        counts: Dict[str, int] = {}
+    def salient_person(self, bonus: Optional[Dict[int, float]] = None) -> Optional[Speaker]:
+        """The person the article is about (an interview's interviewee): the most mentions,
+        surnames included, with the headline's names counting more.
+
+        Args:
+            bonus: Extra weight for the named mentions starting at these offsets.
+        """
+        score: Dict[str, float] = {}
         first: Dict[str, _Named] = {}
+        headline_end = self.doc.text.find("\n")
         for n in self.named:
-            if n.speaker.kind == "person" and " " in n.speaker.name:
-                counts[n.speaker.id] = counts.get(n.speaker.id, 0) + 1
-                first.setdefault(n.speaker.id, n)
-        for _, sp in self.spoke:
-            if sp.kind == "person" and sp.id in counts:
-                counts[sp.id] += 1
-        if not counts:
+            sp = n.speaker
+            if sp.kind != "person":
+                continue
+            if " " not in sp.name:
+                full = self._full_name(fold(sp.name), before=n.start)
+                if full is None:
+                    continue
+                sp = full[0]
+            weight = 1.0 + (_HEADLINE_WEIGHT if 0 <= n.start < headline_end else 0.0)
+            weight += (bonus or {}).get(n.start, 0.0)
+            score[sp.id] = score.get(sp.id, 0.0) + weight
+            if sp.id not in first or " " not in first[sp.id].speaker.name:
+                first.setdefault(sp.id, n)
+        if not score:
             return None
-        best = max(counts, key=lambda k: (counts[k], -first[k].start))
-        n = first[best]
-        return replace(n.speaker, via="salience", named_start=n.start, named_end=n.end)
+        best = max(score, key=lambda k: (score[k], -first[k].start))
+        return self._named_speaker(first[best], "salience")
 
     def interviewee(self) -> Optional[Speaker]:
         """In an interview (first-person speech outside quotation marks throughout), the person
-        answering: the most named person. None for ordinary news."""
+        answering: the most salient person, with those an interview phrase introduces
+        ("Interview with X", "X spoke with us", "X was interviewed by Y") counting more.
+        None for ordinary news."""
         if self._first_person_outside_quotes() < _INTERVIEW_MIN_FIRST_PERSON:
             return None
-        # "Wikinews interviewed X", "spoke with X", "an interview with X": the person named next
         text = self.doc.text
+        bonus: Dict[int, float] = {}
+        people = [n for n in self.named if n.speaker.kind == "person"]
         for m in _INTERVIEW_CUE.finditer(text):
-            if text[m.end():m.end() + 4].lower() == " by ":
-                # "X was interviewed by reporter Y": the person before the cue
-                near = [n for n in self.named if m.start() - _INTERVIEW_REACH <= n.end <= m.start()
-                        and n.speaker.kind == "person"]
+            line_end = text.find("\n", m.end())
+            line_end = len(text) if line_end < 0 else line_end
+            if _TO_US.match(text, m.end()) or text[m.end():m.end() + 4].lower() == " by ":
+                # "Jane Doe spoke with us", "X was interviewed by Y": the person before the cue
+                near = [n for n in people if m.start() - _INTERVIEW_REACH <= n.end <= m.start()]
                 if near:
-                    return self._named_speaker(near[-1], "interviewee")
+                    bonus[near[-1].start] = bonus.get(near[-1].start, 0.0) + _CUE_WEIGHT
                 continue
-            after = [n for n in self.named if m.end() <= n.start < m.end() + _INTERVIEW_REACH
-                     and n.speaker.kind == "person"]
-            if after:
-                return self._named_speaker(after[0], "interviewee")
-        sp = self.salient_person()
+            # "Interview with US activist and philosopher Noam Chomsky": the first person named
+            # after the cue on its line, with no other capitalised name in between
+            after = [n for n in people if m.end() <= n.start < line_end]
+            if after and not _CAPITALISED_NAME.search(text, m.end(), after[0].start):
+                bonus[after[0].start] = bonus.get(after[0].start, 0.0) + _CUE_WEIGHT
+        sp = self.salient_person(bonus)
         return replace(sp, via="interviewee") if sp is not None else None
 
-    def resolve_target(self, target: Span, act: str) -> Optional[Speaker]:
+    def resolve_target(self, target: Span, act: str, speaker: Optional[Speaker] = None) -> Optional[Speaker]:
         """The actor a target phrase is aimed at, resolved like a speaker: pronouns ("accused
         him"), possessives ("his policies" -> his owner, "Tory plans" -> the Conservative Party),
         surnames, roles. None when it names no actor ("the plans", "the fact")."""
@@ -183,8 +208,10 @@ class SpeakerResolver:
                 rest = parse_mention(" ".join(words[1:]))
                 if rest is not None and rest.kind == "person":
                     return None  # "his chancellor": another person, whom the pronoun does not name
-            # "him", "them", "his policies", "their plans": whoever the pronoun stands for
-            return self._pronoun(Span(words[0], target.start, target.start + len(words[0])), pclass)
+            # "him", "them", "his policies", "their plans": whoever the pronoun stands for --
+            # never the clause's own subject ("Smith accused him": him is not Smith)
+            exclude = frozenset([speaker.id]) if speaker is not None else frozenset()
+            return self._pronoun(Span(words[0], target.start, target.start + len(words[0])), pclass, exclude)
         forms = parse_targets(text, act=act)
         if not forms:
             return None
@@ -246,7 +273,7 @@ class SpeakerResolver:
         at = source.start if source is not None else len(self.doc.text)
         if form.shape == "role":
             # "a spokesman said": the body whose spokesperson spoke earlier in the article
-            for _, sp in reversed(self.spoke):
+            for _, sp, _ in reversed(self.spoke):
                 if sp.role and sp.kind != "person":
                     return replace(sp, via="role")
             return None
@@ -285,7 +312,7 @@ class SpeakerResolver:
                 return replace(body, role=speaker.role or body.role)
         return speaker
 
-    def _pronoun(self, source: Span, pclass: str) -> Optional[Speaker]:
+    def _pronoun(self, source: Span, pclass: str, exclude: frozenset = frozenset()) -> Optional[Speaker]:
         if pclass == "first":
             return None  # decided by the caller: the quote's speaker, or an interviewee
         if pclass == "second":
@@ -298,7 +325,7 @@ class SpeakerResolver:
         window = _PRONOUN_WINDOW.get(pclass, 3)
         before = [n for n in self.named if n.end <= source.start and sent - n.sent <= window]
         if pclass in ("male", "female"):
-            return self._person_antecedent(source, pclass, sent, before)
+            return self._person_antecedent(source, pclass, sent, before, exclude)
         if pclass == "relative":
             same = [n for n in before if n.sent == sent]
             return self._named_speaker(same[-1], "relative") if same else None
@@ -307,9 +334,9 @@ class SpeakerResolver:
         return self._named_speaker(cands[-1], "pronoun") if cands else None
 
     def _person_antecedent(self, source: Span, gender: str, sent: int,
-                           before: List[_Named]) -> Optional[Speaker]:
+                           before: List[_Named], exclude: frozenset = frozenset()) -> Optional[Speaker]:
         def fits(sp: Speaker) -> bool:
-            return sp.kind == "person" and self.gender.get(sp.id, gender) == gender
+            return sp.kind == "person" and self.gender.get(sp.id, gender) == gender and sp.id not in exclude
 
         people = [n for n in before if fits(n.speaker)]
         # Where some candidates are known to be of the pronoun's gender, the unknown ones
@@ -319,9 +346,11 @@ class SpeakerResolver:
             people = sure
         # The last person quoted is who a following "he said" most often continues.
         last = None
-        for at, sp in reversed(self.spoke):
-            if at < source.start and fits(sp):
-                if sp.named_start is not None or sp.via == "name" or " " in sp.name:
+        for at, sp, end in reversed(self.spoke):
+            if at < source.start and fits(sp) and sp.id not in exclude:
+                if sp.named_start is None:
+                    sp = replace(sp, named_start=at, named_end=end)  # named by that source itself
+                if sp.via == "name" or " " in sp.name or sp.named_start is not None:
                     last = (at, sp)
                 break
         chosen: Optional[Speaker] = None
@@ -426,7 +455,10 @@ class SpeakerResolver:
             if form is None:
                 continue
             if hint == "place" and form.kind != "country":
-                continue  # a town or a region: no speaker, and no antecedent for "he" or "it"
+                if form.shape == "full" and forename_gender(form.text):
+                    pass  # "Valeska Paris": the recognizer saw the place; the forename says a person
+                else:
+                    continue  # a town or a region: no speaker, and no antecedent for "he" or "it"
             if hint is None and b - a == 1 and a == doc.sentences[toks[a].sent][0] \
                     and form.shape in ("surname", "group"):
                 continue  # one capitalised word opening a sentence ("Allegedly"): no evidence of a name
@@ -452,7 +484,7 @@ class SpeakerResolver:
             return
         self.people[key] = (sp, start, end)
         self.by_surname.setdefault(key.split()[-1], []).append(key)
-        g = _gender_of(form)
+        g = _gender_of(form, self.doc.text[start:end])
         if g:
             self.gender.setdefault(sp.id, g)
 

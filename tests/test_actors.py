@@ -261,3 +261,77 @@ def test_coordinated_targets_are_several_actors():
 def test_portfolio_words_before_a_title_belong_to_it(text, key, title):
     form = parse_mention(text, kind="person")
     assert (form.key, form.title) == (key, title)
+
+
+# -- dominance and ties (issue 8) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("tony, cherie, joins", [
+    (10, 1, True),  # 10 full mentions, 91% of the surname's
+    (18, 2, True),  # exactly 90%
+    (10, 2, False),  # 83%: not dominant
+    (9, 1, False),  # 90%, but fewer than 10 full mentions
+])
+def test_a_bare_surname_joins_a_dominant_full_name(tony, cherie, joins):
+    attrs = ([attr(f"t{i}", "say", "Tony Blair") for i in range(tony)]
+             + [attr(f"c{i}", "say", "Cherie Blair") for i in range(cherie)])
+    bare = attr("z", "say", "Blair")  # neither is named in its article
+    res = resolve(attrs + [bare])
+    actors = by_label(res)
+    got = res.actors[res.speaker(bare.id)]
+    if joins:
+        assert got.id == actors["Tony Blair"].id and not got.ambiguous
+        assert got.aliases["Blair"] == (f"surname of Tony Blair, named in full {tony} times, "
+                                        f"others of that surname {cherie}")
+    else:
+        assert got.id not in (actors["Tony Blair"].id, actors["Cherie Blair"].id)
+        assert got.ambiguous and got.label == "Blair"
+        assert got.candidates == ("Cherie Blair", "Tony Blair")
+    assert actors["Cherie Blair"].statements == cherie  # never merged into anybody
+
+
+@pytest.mark.parametrize("tony, gordon, joins", [
+    (10, 0, True),
+    (12, 3, True),  # exactly 80% of the title's mentions
+    (10, 3, False),  # 77%
+    (9, 0, False),  # fewer than 10 mentions
+])
+def test_the_prime_minister_with_no_holder_in_its_article_joins_the_dominant_holder(tony, gordon, joins):
+    attrs = ([attr(f"t{i}", "say", "Tony Blair", title="Prime Minister") for i in range(tony)]
+             + [attr(f"g{i}", "say", "Gordon Brown", title="Prime Minister") for i in range(gordon)])
+    pm = attr("z", "say", "the prime minister")
+    res = resolve(attrs + [pm])
+    got = res.actors[res.speaker(pm.id)]
+    if joins:
+        assert got.label == "Tony Blair"
+        total = tony + gordon
+        assert got.aliases["prime minister"] == (f"title of Tony Blair (Prime Minister), holds it in "
+                                                 f"{tony} of {total} mentions of the title")
+    else:
+        assert (got.label, got.kind, got.ambiguous) == ("prime minister", "person", False)
+        assert got.statements == 1
+
+
+def test_a_holder_named_in_the_same_article_beats_the_corpus_dominant_one():
+    attrs = [attr(f"t{i}", "say", "Tony Blair", title="Prime Minister") for i in range(12)]
+    brown = attr("z", "say", "Gordon Brown", title="Prime Minister")
+    pm = attr("z", "say", "the prime minister")
+    res = resolve(attrs + [brown, pm])
+    assert res.speaker(pm.id) == res.speaker(brown.id)
+
+
+def test_a_one_word_title_never_goes_to_a_dominant_holder():
+    # "the president" is too vague (of what?) even when one president fills the corpus.
+    attrs = [attr(f"t{i}", "say", "Jan Novak", title="President") for i in range(12)]
+    pres = attr("z", "say", "the president")
+    res = resolve(attrs + [pres])
+    assert res.actors[res.speaker(pres.id)].label == "president"
+    assert res.speaker(pres.id) != res.speaker(attrs[0].id)
+
+
+def test_an_affiliation_tie_between_articles_leaves_it_empty():
+    # Two mentions in one article are one vote: Sweden 1, Norway 1.
+    attrs = [attr("a1", "say", "Anna Berg", aff="Sweden"), attr("a1", "say", "Anna Berg", aff="Sweden"),
+             attr("a2", "say", "Anna Berg", aff="Norway")]
+    assert by_label(resolve(attrs))["Anna Berg"].affiliation == ""
+    attrs.append(attr("a3", "say", "Anna Berg", aff="Sweden"))
+    assert by_label(resolve(attrs))["Anna Berg"].affiliation == "Sweden"

@@ -116,17 +116,23 @@ def named_mentions(words, heads: Sequence[Optional[int]], mentions) -> List[Tupl
 
     GUM types every mention, pronouns and descriptions included. A mention is *named* when
     its head word (the one whose head lies outside the mention) is a proper noun (UPOS PROPN).
-    Its span is cut down to the name: the run of name words around the head (proper nouns,
-    or capitalised words GUM tags otherwise, as "United/VERB Kingdom"), with name particles
-    ("of", "de", "von": ``word_classes.tsv``), "the", "and", "&" and hyphens inside ("Bank
-    of America", "Bosnia and Herzegovina"; not in people's names) -- so "the famous mathematician Daniel Bernoulli" gives "Daniel Bernoulli"
-    and "the United States" gives "United States", as NER annotates them. A name that
-    starts in lower case (e-mail addresses, URLs) is dropped, and titles before a person's
-    name ("Prof.", "President") are left out. A person or place mention that
-    is only a demonym or a plural proper noun ("Americans", "Muslims") is MISC, as CoreNLP tags
-    nationalities and religions. An *abstract*
-    mention that is a citation ("Brieber 2014") names its author: PERSON. Where cut-down
-    spans overlap, the longer one wins (GUM nests "[University of [Portsmouth]]"; NER is flat).
+    Its span is cut down to the name, as NER annotates names:
+
+    * the run of name words around the head: proper nouns, or capitalised words GUM tags
+      otherwise ("United/VERB Kingdom"), joined by name particles ("of", "de", "von":
+      ``word_classes.tsv``), "the", "and", "&" or hyphens ("Bank of America", "Bosnia and
+      Herzegovina"); people's names are joined by hyphens only ("Lena Varga of Norland" is a
+      name and a place). So "the famous mathematician Daniel Bernoulli" gives "Daniel
+      Bernoulli" and "the United States" gives "United States";
+    * titles before a person's name are left out ("Prof.", "US President"), and a person
+      mention that is only a title ("the Prime Minister") is no name;
+    * a name that starts in lower case (e-mail addresses, URLs) is dropped.
+
+    Types: person, organization, place -> PERSON, ORG, GPE; a one-word person or place that
+    is a demonym or a plural proper noun ("Americans", "Muslims") -> MISC, as CoreNLP tags
+    nationalities and religions; an *abstract* mention that is a citation ("Brieber 2014")
+    -> PERSON (its author); other named things -> MISC. Where cut-down spans overlap, the
+    longer one wins (GUM nests "[University of [Portsmouth]]"; NER is flat).
     """
     found: List[Tuple[int, int, str]] = []
     for a, b, attrs in mentions:
@@ -146,9 +152,9 @@ def named_mentions(words, heads: Sequence[Optional[int]], mentions) -> List[Tupl
             e += 1
         if typ == "PERSON":  # "Prof. Patrizia d'Ettorre": NER leaves titles out of the name
             forms = [w.form for w in words[s:e + 1]]
-            if _only_title(forms):  # "the Prime Minister" is a description, not a name
-                continue
             s += leading_titles(forms)
+            if _only_title([w.form for w in words[s:e + 1]]):  # "the Prime Minister": no name
+                continue
         if not any(ch.isupper() for ch in words[s].form):
             continue
         if typ == "MISC" and attrs.get("etype") == "abstract" and any(

@@ -8,7 +8,7 @@ from typing import Iterable, List, Optional
 from ..doc import AnnotatedArticle
 from ..lexicon import ACCUSING_ACTS, ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue, word_class
 from ..records import Attribution, Span, Speaker
-from ..mentions import pronoun_class
+from ..mentions import parse_mention, pronoun_class
 from ..speakers import SpeakerResolver
 from .candidate import Candidate, CharSpan
 from .surface_rules import subject_before
@@ -185,8 +185,8 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
     out = first_person_speakers(out, resolver)
     out = out + floating_quotes(doc, out)
     out.sort(key=lambda a: ((a.cue or a.content).start, (a.cue or a.content).end))
-    out = [replace(a, target_actor=_not_self(a, resolver.resolve_target(a.target, a.act))) if a.target else a
-           for a in out]
+    out = [replace(a, target_actor=_not_self(a, resolver.resolve_target(a.target, a.act, a.speaker))) if a.target
+           else a for a in out]
     return answered_accusers(out)
 
 
@@ -244,15 +244,18 @@ def _inverted_source(doc: AnnotatedArticle, cue: CharSpan, content: CharSpan) ->
     j = i
     while j < len(toks) and j - i < _MAX_INVERTED_SOURCE and toks[j].sent == toks[i].sent \
             and (toks[j].text[:1].isalnum() or toks[j].text in ("'s", "’s", "-")):
-        if j > i and toks[j].text.lower() in _TARGET_STOPS:
-            break
+        w = toks[j].text.lower()
+        if j > i and w in _TARGET_STOPS and not (w in ("for", "of", "at") and j + 1 < len(toks)
+                                                  and toks[j + 1].text[:1].isupper()):
+            break  # "said the spokesman for Acme Corp" goes on; "said Smith on Monday" stops
         j += 1
     if j == i or (j < len(toks) and toks[j].sent == toks[i].sent and toks[j].text not in ".,;:!?—–-)\"”’"):
         return None
-    first = toks[i].text
-    if not (first[:1].isupper() or first.lower() in word_class("articles") | word_class("possessives")):
-        return None
-    return toks[i].start, toks[j - 1].end
+    span = (toks[i].start, toks[j - 1].end)
+    form = parse_mention(doc.text[span[0]:span[1]])
+    if form is None or (not toks[i].text[:1].isupper() and form.kind not in ("person", "organization", "country")):
+        return None  # "said the watchdog", "said correspondent Stephen Cape"; not "said nothing"
+    return span
 
 
 def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -> List[Attribution]:
@@ -273,9 +276,10 @@ def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -
             if outer is not None and outer.speaker is not None and person == "first":
                 out[k] = replace(a, speaker=replace(outer.speaker, via="quote"))
                 changed = True
-            elif outer is None:
+            elif outer is None and a.act != "ask":
                 # outside quotation marks "I" is the interviewee answering, and "you" the
-                # interviewee asked about; in ordinary news neither names anyone
+                # interviewee asked about; in ordinary news neither names anyone. "We asked"
+                # is the interviewer.
                 if not checked:
                     interviewee, checked = resolver.interviewee(), True
                 if interviewee is not None:

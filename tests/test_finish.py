@@ -1,0 +1,200 @@
+"""quotetrack.extract.finish: candidates -> attributions with speakers, floating quotes, targets.
+
+Most tests go through :func:`quotetrack.pipeline.extract_text` (the built-in annotator with
+its entity recognizer, then the CRF tagger). Where the tagger's output on a short made-up
+sentence is not the point (nested sources inside a quote, a misplaced source), the test hands
+:func:`finish` the candidates itself, so it checks the finishing logic alone.
+"""
+import pytest
+
+from quotetrack.extract.candidate import Candidate
+from quotetrack.extract.finish import finish
+from quotetrack.nlp import BuiltinAnnotator
+from quotetrack.pipeline import extract_text
+from quotetrack.records import Article
+
+
+def at(text, phrase, nth=0):
+    """Character span of the ``nth`` occurrence of ``phrase`` in ``text``."""
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(phrase, start + 1)
+    return start, start + len(phrase)
+
+
+def finished(text, candidates):
+    doc = BuiltinAnnotator().annotate_one(Article("t", text))
+    return finish(doc, candidates)
+
+
+def by_cue(attrs):
+    return {a.cue.text if a.cue else None: a for a in attrs}
+
+
+def who(a):
+    sp = a.speaker
+    return (sp.name, sp.kind, sp.via) if sp else None
+
+
+# -- first person inside a quote ------------------------------------------------------------
+
+def test_i_inside_a_quote_is_the_quotes_speaker():
+    text = 'John Smith said: "I told them that the plan would fail, and you know it."'
+    quote = '"I told them that the plan would fail, and you know it."'
+    attrs = by_cue(finished(text, [
+        Candidate(at(text, "said"), at(text, quote), at(text, "John Smith")),
+        Candidate(at(text, "told"), at(text, "that the plan would fail"), at(text, "I")),
+        Candidate(at(text, "know"), at(text, "it", 1), at(text, "you")),
+    ]))
+    assert who(attrs["said"]) == ("John Smith", "person", "name")
+    assert attrs["said"].kind == "direct"
+    assert who(attrs["told"]) == ("John Smith", "person", "quote")
+    assert attrs["know"].speaker is None  # a quoted "you" is whom the speaker addresses
+
+
+def test_i_inside_an_indirect_report_is_nobody():
+    # Only quotation marks make the words the speaker's own: no direct quote, no "I" speaker.
+    text = "John Smith said that I was wrong about the plan."
+    attrs = by_cue(finished(text, [
+        Candidate(at(text, "said"), at(text, "that I was wrong about the plan"), at(text, "John Smith")),
+        Candidate(at(text, "was wrong"), at(text, "about the plan"), at(text, "I")),
+    ]))
+    assert attrs["was wrong"].speaker is None
+
+
+def test_first_person_outside_quotes_in_ordinary_news_is_nobody():
+    attrs = extract_text("The company sold its shares. I think the price of flour will keep rising.")
+    assert [(a.source.text, a.act, a.speaker) for a in attrs] == [("I", "believe", None)]
+
+
+# -- the addressee is never the speaker -----------------------------------------------------
+
+def test_told_someone_keeps_the_teller_as_speaker():
+    attrs = extract_text("Smith told BBC Radio 4 that the plan would fail.")
+    assert len(attrs) == 1
+    assert attrs[0].source.text == "Smith"
+    assert who(attrs[0]) == ("Smith", "person", "name")
+
+
+def test_a_source_after_told_is_replaced_by_the_subject_before_the_cue():
+    # A tagger that takes the addressee for the source: finishing puts the teller back.
+    text = "John Smith told BBC Radio 4 that the plan would fail."
+    [a] = finished(text, [Candidate(at(text, "told"), at(text, "that the plan would fail"),
+                                    at(text, "BBC Radio 4"))])
+    assert a.source.text == "John Smith"
+    assert who(a) == ("John Smith", "person", "name")
+
+
+# -- the speaker named after the cue --------------------------------------------------------
+
+def test_a_speaker_after_the_cue():
+    attrs = extract_text('"The shops broke the rules," says the watchdog.')
+    assert [(a.cue.text, a.source.text, a.kind) for a in attrs] == [("says", "the watchdog", "direct")]
+    # with no source from the tagger, finishing finds it after the cue
+    text = '"The shops broke the rules," says the watchdog.'
+    [a] = finished(text, [Candidate(at(text, "says"), at(text, '"The shops broke the rules,"'))])
+    assert a.source.text == "the watchdog"
+
+
+def test_a_spokesman_after_the_cue_speaks_for_the_company_named_before():
+    text = 'Acme Industries lost the case. "We will appeal," said a spokesman for the company.'
+    [a] = extract_text(text)
+    assert a.source.text == "a spokesman for the company"
+    sp = a.speaker
+    assert (sp.name, sp.kind, sp.role, sp.via) == ("Acme Industries", "organization", "spokesman", "description")
+    assert text[sp.named_start:sp.named_end] == "Acme Industries"
+
+
+@pytest.mark.parametrize("text, source, name, kind, role", [
+    ('"We will appeal," said the spokesman for Acme Corp.', "the spokesman for Acme Corp.",  # "Corp." keeps its abbreviation point
+     "Acme Corp.", "organization", "spokesman"),
+    ('"We will appeal," said a spokesman for Acme Industries.', "a spokesman for Acme Industries",
+     "Acme Industries", "organization", "spokesman"),
+    ('"We will appeal," said the Acme Industries spokesman.', "the Acme Industries spokesman",
+     "Acme Industries", "organization", "spokesman"),
+    ('"The roads are closed," said correspondent Stephen Cape.', "correspondent Stephen Cape",
+     "Stephen Cape", "person", None),
+])
+def test_a_spokesperson_or_title_after_the_cue(text, source, name, kind, role):
+    [a] = extract_text(text)
+    assert a.source is not None and a.source.text == source
+    assert (a.speaker.name, a.speaker.kind, a.speaker.role) == (name, kind, role)
+
+
+# -- floating quotes --------------------------------------------------------------------------
+
+def test_a_quoted_paragraph_continues_the_speaker_before_it():
+    text = '"The talks went well," Jane Doe said.\n\n"We expect a deal within weeks."\n\n"Both sides want it."'
+    attrs = extract_text(text)
+    assert len(attrs) == 3
+    first, second, third = attrs
+    assert who(first) == ("Jane Doe", "person", "name")
+    for a, quote in ((second, '"We expect a deal within weeks."'), (third, '"Both sides want it."')):
+        assert (a.cue, a.source, a.act, a.kind, a.content.text) == (None, None, "say", "direct", quote)
+        assert who(a) == ("Jane Doe", "person", "continued")
+        assert a.speaker.id == first.speaker.id
+    assert len({a.id for a in attrs}) == 3
+
+
+def test_a_quoted_paragraph_with_nobody_before_it_is_nobodys():
+    assert extract_text('The talks resume on Monday.\n\n"We expect a deal within weeks."') == []
+
+
+def test_a_quoted_paragraph_far_from_the_last_speaker_is_nobodys():
+    text = ('"The talks went well," Jane Doe said.\n\nThe talks resume on Monday.\n\n'
+            'Officials were hopeful.\n\n"We expect a deal within weeks."')
+    assert [a.content.text for a in extract_text(text)] == ['"The talks went well,"']
+
+
+# -- targets -----------------------------------------------------------------------------------
+
+def test_a_pronoun_target_is_the_person_it_refers_to():
+    text = "Peter Brown lost the vote on Monday. Critics accused him of lying."
+    [a] = extract_text(text)
+    assert (a.act, a.target.text) == ("accuse", "him")
+    ta = a.target_actor
+    assert (ta.name, ta.kind, ta.via) == ("Peter Brown", "person", "pronoun")
+    assert text[ta.named_start:ta.named_end] == "Peter Brown"
+
+
+def test_a_pronoun_target_is_not_the_subject_of_its_own_clause():
+    text = "Peter Brown lost the vote on Monday. John Smith accused him of lying."
+    [a] = extract_text(text)
+    assert who(a) == ("John Smith", "person", "name")
+    assert a.target_actor is not None and a.target_actor.name == "Peter Brown"
+
+
+def test_a_party_modifier_target_is_the_party():
+    [a] = extract_text("John Smith accused Tory plans of being reckless.")
+    assert (a.act, a.target.text) == ("accuse", "Tory plans")
+    ta = a.target_actor
+    assert (ta.name, ta.kind, ta.affiliation) == ("Conservative Party", "organization", "United Kingdom")
+
+
+def test_a_thing_target_is_no_actor():
+    [a] = extract_text("John Smith rejected the plans outright.")
+    assert a.act == "reject" and a.target is not None
+    assert a.target_actor is None
+
+
+# -- interviews ----------------------------------------------------------------------------------
+
+INTERVIEW = ("Tom Green supplies flour to bakeries. We interviewed Jane Doe about the bakery she runs.\n\n"
+             "I think the price of flour will keep rising. I buy it from two mills.\n\n"
+             "I believe that customers will understand. I have told them already, and I expect "
+             "they will stay.")
+
+
+def test_first_person_answers_in_an_interview_are_the_interviewees():
+    attrs = [a for a in extract_text(INTERVIEW) if a.source is not None and a.source.text == "I"]
+    beliefs = {a.cue.text: a for a in attrs if a.act == "believe"}
+    assert {"think", "believe"} <= set(beliefs)
+    for a in attrs:
+        assert who(a) == ("Jane Doe", "person", "interviewee")
+        assert INTERVIEW[a.speaker.named_start:a.speaker.named_end] == "Jane Doe"
+
+
+def test_the_interviewers_we_is_not_the_interviewee():
+    text = INTERVIEW + "\n\nWe asked about her plans for the winter."
+    asked = [a for a in extract_text(text) if a.source is not None and a.source.text == "We"]
+    assert asked and all(a.speaker is None or a.speaker.name != "Jane Doe" for a in asked)

@@ -1,0 +1,207 @@
+"""quotetrack.mentions: one source or target phrase -> name, title, affiliation, kind.
+
+Every phrase here is made up for the test (the names are invented or public office holders
+used as plain strings); nothing is read from ../shared.
+"""
+import pytest
+
+from quotetrack.mentions import (forename_gender, known_body, parse_mention, pronoun_class,
+                                 split_apposition)
+
+
+def fields(form):
+    """The parts of a Form a test pins: shape, key, shown text, affiliation, title, role."""
+    return (form.shape, form.key, form.text, form.affiliation, form.title, form.role)
+
+
+# -- people: names, titles, affiliations ----------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # demonym before the title gives the affiliation
+    ("Armenian Foreign Minister Ararat Mirzoyan",
+     ("full", "ararat mirzoyan", "Ararat Mirzoyan", "Armenia", "Foreign Minister", None)),
+    # "of X" after the name gives it too, even for a country geo does not know
+    ("Foreign Minister Lena Varga of Norland",
+     ("full", "lena varga", "Lena Varga", "Norland", "Foreign Minister", None)),
+    ("Foreign Minister Lena Varga of Norway",
+     ("full", "lena varga", "Lena Varga", "Norway", "Foreign Minister", None)),
+    # the apposition after the name gives title and affiliation
+    ("Nikol Pashinyan, Prime Minister of Armenia",
+     ("full", "nikol pashinyan", "Nikol Pashinyan", "Armenia", "Prime Minister", None)),
+    # a description before the comma introduces the name; its demonym is the affiliation
+    ("His Azerbaijani counterpart, Jeyhun Bayramov",
+     ("full", "jeyhun bayramov", "Jeyhun Bayramov", "Azerbaijan", None, None)),
+    # "Governor of Washington": the name starts at the known forename ("Chris"); geo reads
+    # Washington as the US capital, which is the right country for a US state too
+    ("Governor of Washington Chris Gregoire",
+     ("full", "chris gregoire", "Chris Gregoire", "United States", "Governor of Washington", None)),
+    # a party word before the title describes the person, it is not part of the name
+    ("Tory co-chairman Liam Fox",
+     ("full", "liam fox", "Liam Fox", None, "Tory co-chairman", None)),
+    ("Ursula von der Leyen",
+     ("full", "ursula von der leyen", "Ursula von der Leyen", None, None, None)),
+    # dates a capitalised run dragged in are dropped at either end
+    ("Monday Tony Blair", ("full", "tony blair", "Tony Blair", None, None, None)),
+    ("Hugh McGuire Sunday", ("full", "hugh mcguire", "Hugh McGuire", None, None, None)),
+    ("Mr Blair", ("surname", "blair", "Mr Blair", None, None, None)),
+    ("the prime minister", ("title", "prime minister", "prime minister", None, "prime minister", None)),
+])
+def test_people(text, expected):
+    assert fields(parse_mention(text)) == expected
+
+
+def test_apposition_after_a_name_is_cut_and_kept():
+    # The person is Bill Sims; the apposition's head noun is kept as the title (only
+    # "director": "of planning" is not a title word, which is debatable but harmless).
+    form = parse_mention("Bill Sims, the city's director of planning")
+    assert (form.shape, form.key, form.text, form.affiliation) == ("full", "bill sims", "Bill Sims", None)
+    assert form.title == "director"
+    assert form.kind == "person" and form.name == "Bill Sims"
+
+
+def test_honorific_surname_names_the_surname_only():
+    form = parse_mention("Mr Blair")
+    assert (form.how, form.kind, form.name) == ("honorific", "person", "Blair")
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Michael Jordan", "michael jordan"),
+    ("Valeska Paris", "valeska paris"),
+    ("Anna Washington", "anna washington"),
+])
+def test_a_place_name_ending_a_person_name_is_part_of_the_name(text, key):
+    form = parse_mention(text)
+    assert (form.shape, form.key, form.text, form.affiliation) == ("full", key, text, None)
+
+
+def test_a_country_after_a_title_and_name_is_still_the_affiliation():
+    form = parse_mention("President Lena Varga of Norway")
+    assert (form.key, form.affiliation) == ("lena varga", "Norway")
+    assert parse_mention("Norway's Lena Varga").affiliation == "Norway"
+
+
+# -- split_apposition ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("Bill Sims, the city's director of planning", ("Bill Sims", "the city's director of planning")),
+    ("Nikol Pashinyan, Prime Minister of Armenia", ("Nikol Pashinyan", "Prime Minister of Armenia")),
+    # a leading description joins the name it introduces
+    ("His Azerbaijani counterpart, Jeyhun Bayramov", ("His Azerbaijani counterpart Jeyhun Bayramov", None)),
+    ("Per Halvorsen, who heads the union", ("Per Halvorsen", None)),
+    ("Dagny Holm (pictured)", ("Dagny Holm", None)),
+    ("Well I", ("I", None)),
+    ("Monday Tony Blair", ("Tony Blair", None)),
+    ("Hugh McGuire Sunday", ("Hugh McGuire", None)),
+])
+def test_split_apposition(text, expected):
+    assert split_apposition(text) == expected
+
+
+# -- pronouns and words that look like them ---------------------------------------------------
+
+@pytest.mark.parametrize("word, cls", [
+    ("he", "male"), ("him", "male"), ("She", "female"), ("it", "neuter"), ("They", "plural"),
+    ("I", "first"), ("we", "first"), ("you", "second"), ("who", "relative"),
+    ("WHO", None), ("US", None), ("Paris", None),
+])
+def test_pronoun_class(word, cls):
+    assert pronoun_class(word) == cls
+
+
+@pytest.mark.parametrize("text", ["Well I", "he", "She", "it", "they", "We"])
+def test_pronouns_name_nobody_by_themselves(text):
+    assert parse_mention(text) is None
+
+
+def test_an_upper_case_who_is_the_world_health_organization():
+    form = parse_mention("WHO")
+    assert fields(form) == ("organization", "world health organization", "World Health Organization",
+                            None, None, None)
+
+
+@pytest.mark.parametrize("text", ["who", "Who"])
+def test_a_lower_case_who_is_not_the_world_health_organization(text):
+    assert parse_mention(text) is None
+
+
+# -- bodies, groups, spokespeople, documents ---------------------------------------------------
+
+@pytest.mark.parametrize("text, key, name, country", [
+    ("Tories", "conservative party", "Conservative Party", "United Kingdom"),
+    ("the Conservatives", "conservative party", "Conservative Party", "United Kingdom"),
+    ("Lib Dems", "liberal democrats", "Liberal Democrats", "United Kingdom"),
+    ("NATO", "nato", "NATO", None),
+])
+def test_known_bodies_in_any_form(text, key, name, country):
+    assert fields(parse_mention(text)) == ("organization", key, name, country, None, None)
+    assert parse_mention(text).how == "known body"
+    assert known_body(text) == (name, country)
+
+
+def test_known_body_lookup():
+    assert known_body("the BBC") == ("British Broadcasting Corporation", "United Kingdom")
+    assert known_body("WHO") == ("World Health Organization", None)
+    assert known_body("Acme Industries") is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("MPs", ("group", "mps", "MPs", None, None, None)),  # people holding a title
+    ("the unions", ("group", "unions", "unions", None, None, None)),
+    ("Church of Scientology",
+     ("organization", "church of scientology", "Church of Scientology", None, None, None)),
+    # a known body before the role: the body speaks, in that role
+    ("a BBC spokesman", ("organization", "british broadcasting corporation",
+                         "British Broadcasting Corporation", "United Kingdom", None, "spokesman")),
+    ("a spokeswoman for the ministry", ("organization", "ministry", "ministry", None, None, "spokeswoman")),
+    # a person's spokesperson: that person speaks through them
+    ("a spokesman for Mr Blair", ("surname", "blair", "Mr Blair", None, None, "spokesman")),
+    # nobody named: the article must say whose spokesperson it is
+    ("a spokesman", ("role", "spokesman", "spokesman", None, None, "spokesman")),
+    # whoever published the report speaks
+    ("the report", ("document", "report", "report", None, None, None)),
+])
+def test_bodies_groups_roles_and_documents(text, expected):
+    assert fields(parse_mention(text)) == expected
+
+
+def test_kinds_of_placeholder_shapes():
+    assert parse_mention("a spokesman").kind == "organization"
+    assert parse_mention("the report").kind == "organization"
+    assert parse_mention("MPs").kind == "group"
+
+
+def test_a_named_spokesperson_is_a_person():
+    form = parse_mention("Foreign Office spokesman John Smith")
+    assert (form.shape, form.key, form.title, form.role) == ("full", "john smith", "Foreign Office spokesman", None)
+
+
+# -- targets ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, act, expected", [
+    # the owner or modifier of a thing is what the act is aimed at
+    ("Tory plans", "accuse", ("organization", "conservative party", "Conservative Party", "United Kingdom")),
+    ("Labour's policies", "criticize", ("organization", "labour party", "Labour Party", "United Kingdom")),
+    ("Baku's claims", "reject", ("country", "Azerbaijan", "Baku", "Azerbaijan")),
+    ("Russian plans", "criticize", ("country", "Russia", "Russia", "Russia")),
+])
+def test_targets_aimed_at_an_owner(text, act, expected):
+    form = parse_mention(text, role="target", act=act)
+    assert (form.shape, form.key, form.text, form.affiliation) == expected
+
+
+@pytest.mark.parametrize("text, act", [
+    ("the plans", "reject"), ("the plans", "criticize"), ("the fact", "say"), ("the allegations", "deny"),
+])
+def test_things_are_not_target_actors(text, act):
+    assert parse_mention(text, role="target", act=act) is None
+
+
+# -- forenames --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, gender", [
+    ("Maria Lopez", "female"), ("Angela Merkel", "female"), ("Peter Brown", "male"),
+    ("Dagny Holm", None),  # not a forename the coreference data taught
+    ("Maria", None),  # one word may be a surname
+])
+def test_forename_gender(name, gender):
+    assert forename_gender(name) == gender
