@@ -235,10 +235,18 @@ def _subject_before(doc: AnnotatedArticle, cue: CharSpan) -> Optional[CharSpan]:
 def _inverted_source(doc: AnnotatedArticle, cue: CharSpan, content: CharSpan) -> Optional[CharSpan]:
     """The speaker named right after the cue when what was said comes first:
     '"...," says the watchdog.' / '..., said correspondent Stephen Cape.'"""
-    if content[1] > cue[0]:
-        return None
     toks = doc.tokens
     i = doc.token_at(cue[1])
+    if content[1] > cue[0]:
+        # 'said Bolden to the gathered crowd, "We want ..."': the name between cue and content
+        if content[0] < cue[1] or i >= len(toks) or not toks[i].text[:1].isupper() \
+                or doc.token_at(content[0]) - i > _MAX_INVERTED_SOURCE + 4:
+            return None
+        j = i
+        while j < doc.token_at(content[0]) and toks[j].text[:1].isupper() and j - i < _MAX_INVERTED_SOURCE:
+            j += 1
+        form = parse_mention(doc.text[toks[i].start:toks[j - 1].end]) if j > i else None
+        return (toks[i].start, toks[j - 1].end) if form is not None and form.kind != "group" else None
     if i >= len(toks) or toks[i].sent != toks[doc.token_at(cue[0])].sent:
         return None
     j = i

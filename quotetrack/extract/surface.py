@@ -92,6 +92,10 @@ def _paragraph_candidate(doc: AnnotatedArticle, cue: TaggedSpan, parts: List[Tag
     toks = doc.tokens
     if not parts:
         source = _nearest_source(cue, sources, [], toks)
+        if source is None:
+            # "South Korea says the broadcasts will continue": the subject right before the cue
+            subject = subject_before(doc, cue.start, doc.sentences[toks[cue.start].sent][0])
+            source = TaggedSpan("SRC", *subject) if subject else None
         fallback = _clause_content(doc, cue, source)
         return Candidate(_chars(toks, cue), fallback, _chars(toks, source)) if fallback else None
     c_start = min(p.start for p in parts)

@@ -24,6 +24,7 @@ _AUX = frozenset("has have had was were is are be been being will would also rep
 _LINKS = word_class("prepositions") | frozenset("to on at in for from by with of".split())
 _DETERMINERS = word_class("articles") | word_class("demonstratives") | word_class("possessives")
 _MAX_SUBJECT = 9
+_MAX_APPOSITION = 12  # words of a description between commas after a name
 
 
 def _is_word(t: str) -> bool:
@@ -39,6 +40,14 @@ def subject_before(doc: AnnotatedArticle, verb: int, sent_start: int) -> Optiona
     appositive = end - 2 >= sent_start and toks[end - 1].text == "," and toks[end - 2].text[:1].isupper()
     if appositive:
         end -= 1  # the comma closing an apposition: "His counterpart, Jeyhun Bayramov, accused"
+    elif end - 2 >= sent_start and toks[end - 1].text == ",":
+        # "Kiara Perkins, a second-year art major, admitted": a described name before the verb
+        k = end - 2
+        while k > sent_start and end - k <= _MAX_APPOSITION and toks[k].text not in (",", ";", ":"):
+            k -= 1
+        if k > sent_start and toks[k].text == "," and toks[k + 1].text.lower() in _DETERMINERS \
+                and toks[k - 1].text[:1].isupper():
+            end, appositive = k, True
     i = end
     while i > sent_start:
         w = toks[i - 1].text
