@@ -273,3 +273,14 @@ def test_help_imports_no_heavy_library():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == ""
+
+
+@pytest.mark.parametrize("module", ["quotetrack", "quotetrack.cli"])
+def test_python_dash_m_runs_the_command_line(module):
+    # examples/run_demo.py (make demo) runs `python -m quotetrack.cli`
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", module, "--help"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "extract" in done.stdout and "Usage:" in done.stdout

@@ -43,7 +43,7 @@ GUM_GENRES = ("academic", "bio", "court", "textbook", "vlog", "voyage")
 #: Training options (crfsuite's lbfgs), chosen on the held-out 10%. L1 keeps the model small.
 #: Each GUM document is appended this many times (chosen on the held-out 10%).
 GUM_WEIGHT = 3
-PARAMS = {"c1": 0.5, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True,
+PARAMS = {"c1": 0.5, "c2": 0.01, "max_iterations": 300, "feature.possible_transitions": True,
           "feature.minfreq": 1}
 
 

@@ -42,6 +42,7 @@ from typing import (IO, Any, Dict, Iterable, Iterator, List, MutableMapping, Opt
 from ..doc import AnnotatedArticle
 from ..records import Article, ArticleStatus
 from .boilerplate import boilerplate_ranges, merge_ranges
+from .conllu import conllu_items
 
 log = logging.getLogger(__name__)
 
@@ -689,8 +690,6 @@ def _read_path(path: str, base: str, *, max_bytes: int, stdin: Optional[IO],
     if ext in TSV_EXTENSIONS:
         return _read_csv(path, base, max_bytes, "\t")
     if ext == ".conllu":  # already annotated (parsed elsewhere): AnnotatedArticle items
-        from .conllu import conllu_items
-
         return ((item, "") for item in conllu_items(path, article_id=base, max_bytes=max_bytes))
     return _read_text(path, base, max_bytes, skip_title)
 

@@ -1,0 +1,4 @@
+"""`python -m quotetrack` runs the command line, as the `quotetrack` script does."""
+from .cli import main
+
+main()
