@@ -1,4 +1,5 @@
 """`python -m quotetrack` runs the command line, as the `quotetrack` script does."""
 from .cli import main
 
-main()
+if __name__ == "__main__":
+    main()

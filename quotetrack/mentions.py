@@ -304,7 +304,7 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
         else:
             text = left
     words = text.split(" ")
-    openers = word_class("opener")
+    openers = word_class("opener") | word_class("date_word")
     while len(words) > 1 and words[0][:1].isupper() and words[0].lower().strip(",") in openers \
             and (words[1][:1].isupper() or words[1].lower() in _PRONOUNS):
         words = words[1:]

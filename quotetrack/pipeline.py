@@ -58,9 +58,9 @@ def _extract_one(annotator: Annotator, item: Union[Article, AnnotatedArticle]) -
 _WORKER_ANNOTATOR: Optional[Annotator] = None
 
 
-def _worker_init() -> None:
+def _worker_init(ner: bool = True) -> None:
     global _WORKER_ANNOTATOR
-    _WORKER_ANNOTATOR = BuiltinAnnotator()
+    _WORKER_ANNOTATOR = BuiltinAnnotator(ner=ner)
 
 
 def _worker_run(article: Union[Article, AnnotatedArticle]) -> Result:
@@ -85,7 +85,8 @@ def run(articles: Iterable[Union[Article, AnnotatedArticle]], annotator: Optiona
         import multiprocessing as mp
 
         ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
-        with ctx.Pool(jobs, initializer=_worker_init) as pool:
+        # the workers build the same annotator (the parent already checked its model exists)
+        with ctx.Pool(jobs, initializer=_worker_init, initargs=(annotator.ner,)) as pool:
             # imap keeps order and streams: memory stays flat in corpus size.
             yield from pool.imap(_worker_run, articles, chunksize=8)
         return

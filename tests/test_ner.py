@@ -1,6 +1,4 @@
 """The built-in entity recognizer (quotetrack.nlp.ner) and its training/evaluation readers."""
-from pathlib import Path
-
 import pytest
 
 from quotetrack.dev import ner_eval, train_ner
@@ -161,3 +159,22 @@ def test_stanza_tokens_get_entities_from_the_crf_when_stanza_has_no_ner():
     assert all(t.ner for t in doc.tokens)
     (plain,) = list(StanzaAnnotator(models, device="cpu", ner=False).annotate([Article("t", SENTENCE)]))
     assert not plain.has("ner") and plain.entities == ()
+
+
+def test_an_honorific_is_not_part_of_the_name_after_it():
+    words = ["Ms", "Dagny", "Holm", "met", "Mr", "Vik", "and", "Mr.", "Ola", "Berg"]
+    tags = ["B-MISC", "I-MISC", "E-MISC", "O", "O", "S-GPE", "O", "O", "B-PERSON", "E-PERSON"]
+    ner.fix_honorifics(words, tags)
+    assert tags == ["O", "B-PERSON", "E-PERSON", "O", "O", "S-PERSON", "O", "O", "B-PERSON", "E-PERSON"]
+
+
+def test_lone_surnames_of_people_named_in_full_become_people():
+    words = ["Rick", "Santorum", "spoke", ".", "Santorum's", "aide", "and", "Jordan", "and", "Santorum", "."]
+    tags = ["B-PERSON", "E-PERSON", "O", "O", "O", "O", "O", "S-GPE", "O", "S-ORG", "O"]
+    ner.propagate_surnames(words, tags)
+    assert tags[4] == "S-PERSON"  # the possessive form counts
+    assert tags[9] == "S-ORG"  # only untagged words change
+    assert tags[:4] == ["B-PERSON", "E-PERSON", "O", "O"]
+    tags = ["B-PERSON", "E-PERSON", "O", "O"]
+    ner.propagate_surnames(["Hussein", "Jordan", "visited", "Jordan"], tags)
+    assert tags[3] == "O"  # a country's name stays as the CRF tagged it

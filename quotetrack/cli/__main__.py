@@ -1,4 +1,5 @@
 """`python -m quotetrack.cli` runs the command line, as the `quotetrack` script does."""
 from . import main
 
-main()
+if __name__ == "__main__":
+    main()

@@ -34,7 +34,7 @@ from .. import geo
 from ..doc import entities_from_tags
 from ..io.conllu import _documents, _gum_fields, _gum_mentions, _rebuild, read_conllu
 from ..lexicon import match_title, word_class
-from ..nlp.ner import TYPES, EntityRecognizer, split_possessive
+from ..nlp.ner import TYPES, EntityRecognizer, honorifics, split_possessive
 
 #: GUM entity types -> NER types. Other named types (event, object, abstract, substance,
 #: animal, plant) are MISC; time and quantity are dropped, as CoreNLP's DATE/NUMBER... are
@@ -90,13 +90,14 @@ def _hyphen(w) -> bool:
 
 
 def leading_titles(words: Sequence[str]) -> int:
-    """How many words before a person's name are a title or its modifiers ("Mr.", "Foreign
-    Minister", "US President", "Major general"): up to the last title word that more words
-    follow."""
+    """How many words before a person's name are a title, an honorific or their modifiers
+    ("Mr.", "Sir", "Foreign Minister", "US President", "Major general"): up to the last such
+    word that more words follow."""
     lower = [w.lower() for w in words]
+    hons = honorifics()
     cut = k = 0
     while k < len(lower) - 1:
-        m = match_title(lower, k)
+        m = match_title(lower, k) or ((1, "person") if lower[k].rstrip(".") in hons else None)
         if m and k + m[0] < len(lower):
             k += m[0]
             cut = k
@@ -337,12 +338,13 @@ def main(argv: Sequence[str] = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("corpora", type=Path, help="the shared corpora folder (holds gum/ and polnear/)")
     p.add_argument("--model", type=Path, help="crfsuite model (default: the shipped one)")
+    p.add_argument("--no-surnames", action="store_true", help="the CRF alone, without the surname pass")
     args = p.parse_args(argv)
     paths = corpus_paths(args.corpora)
     if not paths["gum"].is_dir() and not paths["polnear"].is_file():
         print(f"ner_eval: neither {paths['gum']} nor {paths['polnear']} found", file=sys.stderr)
         return 1
-    recognizer = EntityRecognizer(args.model)
+    recognizer = EntityRecognizer(args.model, surnames=not args.no_surnames)
     if paths["gum"].is_dir():
         docs = list(gum_documents(sorted(paths["gum"].glob("*.conllu"))))
         counts, ntok, secs = evaluate(docs, recognizer)

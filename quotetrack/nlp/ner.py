@@ -11,12 +11,16 @@ It tags each sentence with BIO labels for four types:
 
 Features read only the tokens (no tags or parse): the word, its shape, prefixes and
 suffixes, the words and shapes two either side, sentence position, title words
-(:func:`quotetrack.lexicon.match_title`), honorifics (``word_classes.tsv``), country names/capitals/demonyms
-(:mod:`quotetrack.geo`), quotation-mark and parenthesis context, and two document-level
-hints (is the word also written in lower case, or capitalised mid-sentence, elsewhere in
+(:func:`quotetrack.lexicon.match_title`), honorifics (``word_classes.tsv``), country
+names, capitals and demonyms (:mod:`quotetrack.geo`), quotation-mark and parenthesis
+context, and two document-level hints (is the word also written in lower case, or capitalised mid-sentence, elsewhere in
 the article). A possessive ending stays on the built-in tokenizer's word ("Russia's"), so
 word features are computed on the word without it and a ``poss`` flag is added; the same
 word split by another tokenizer ("Russia" + "'s") gets the same word features.
+
+After the CRF, two small passes over the document's tags: an honorific is never part of a
+name and makes the name after it a person's (:func:`fix_honorifics`), and the lone surnames
+of people the document names in full are people too (:func:`propagate_surnames`).
 
 Speed: feature strings that depend on one word only are built once per distinct word
 (bounded cache, like :mod:`quotetrack.extract.tagger`); a sentence then costs a few list
@@ -31,7 +35,7 @@ from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import geo
-from ..doc import AnnotatedArticle, Entity, Token, entities_from_tags
+from ..doc import AnnotatedArticle, Token, entities_from_tags
 from ..lexicon import CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, match_title, word_class
 from ..models import ModelsMissing
 
@@ -87,7 +91,7 @@ def _gazetteer() -> Tuple[Dict[Tuple[str, ...], str], FrozenSet[str], int]:
 
 
 _WORD_CACHE: Dict[str, tuple] = {}
-_WORD_CACHE_MAX = 200_000  # bounded, so memory stays flat over any corpus
+_WORD_CACHE_MAX = 50_000  # bounded (~1.5 KB a word), so memory stays flat over any corpus
 
 
 def _word_strings(word: str) -> tuple:
@@ -295,14 +299,17 @@ class EntityRecognizer:
 
     Args:
         path: The crfsuite model (default: the shipped ``quotetrack/data/ner.crfsuite``).
+        surnames: After tagging, mark lone surnames of people named in full elsewhere in the
+            document (:func:`propagate_surnames`).
 
     Raises:
         ModelsMissing: The model file does not exist.
     """
 
-    def __init__(self, path: Optional[Path] = None):
+    def __init__(self, path: Optional[Path] = None, *, surnames: bool = True):
         import pycrfsuite
 
+        self.surnames = surnames
         self.path = Path(path) if path else MODEL_PATH
         check_model(self.path)
         self._tagger = pycrfsuite.Tagger()
@@ -315,6 +322,9 @@ class EntityRecognizer:
         for (a, b), feats in zip(sentences, document_features(words, sentences)):
             if feats:
                 tags[a:b] = bio_to_bioes(tagger.tag(feats))
+        fix_honorifics(words, tags)
+        if self.surnames:
+            propagate_surnames(words, tags)
         return tags
 
     def annotate(self, doc: AnnotatedArticle) -> AnnotatedArticle:
@@ -323,6 +333,70 @@ class EntityRecognizer:
         tokens = with_tags(doc.tokens, tags)
         return replace(doc, tokens=tokens, entities=entities_from_tags(tags),
                        processors=doc.processors | {"ner"})
+
+
+def fix_honorifics(words: Sequence[str], tags: List[str]) -> None:
+    """An honorific is never part of a name, and the name after it is a person's, in place.
+
+    "Ms Dagny Holm" tagged as one MISC becomes ``O`` + PERSON "Dagny Holm"; "Mr Vik" tagged
+    GPE becomes PERSON. (Rare in the training data without its full stop, "Ms" and "Mr"
+    otherwise leave the CRF unsure.)
+    """
+    hons = honorifics()
+    n = len(tags)
+    for i in range(n - 1):
+        if words[i].lower().rstrip(".") not in hons or not words[i + 1][:1].isupper():
+            continue
+        tag = tags[i]
+        if tag != "O" and tag[:1] not in ("B", "S"):
+            continue  # inside a longer entity: leave it
+        if tag[:1] == "B":  # the honorific opened the entity: the name is the rest
+            end = i + 1
+            while end < n and tags[end][:1] == "I":
+                end += 1
+            last = end if end < n and tags[end][:1] == "E" else end - 1
+        elif tags[i + 1][:1] in ("B", "S"):  # an entity right after the honorific
+            end = i + 1
+            while end < n - 1 and tags[end][:1] not in ("E", "S"):
+                end += 1
+            last = end
+        else:
+            continue
+        tags[i] = "O"
+        first = i + 1
+        if last == first:
+            tags[first] = "S-PERSON"
+        else:
+            tags[first] = "B-PERSON"
+            for k in range(first + 1, last):
+                tags[k] = "I-PERSON"
+            tags[last] = "E-PERSON"
+
+
+def propagate_surnames(words: Sequence[str], tags: List[str]) -> None:
+    """Tag lone surnames of people the document names in full, in place.
+
+    Once "Rick Santorum" is a PERSON, a lone "Santorum" tagged ``O`` elsewhere in the
+    document becomes ``S-PERSON`` (the CRF sees one sentence at a time and often misses bare
+    surnames). Only ``O`` tokens outside other entities change, and never a word that names
+    a country, capital or nationality. On the held-out 10% of the training data this raised
+    F1 on GUM (gold) by 1.8 points and lowered it on PolNeAR (silver) by 0.6, where most
+    of the "errors" are names used as modifiers ("the Trump campaign") that CoreNLP leaves
+    untagged.
+    """
+    surnames = set()
+    for i, tag in enumerate(tags):
+        if tag == "E-PERSON":
+            stem = split_possessive(words[i])[0]
+            if stem[:1].isupper() and len(stem) > 1:
+                surnames.add(stem)
+    if not surnames:
+        return
+    for i, tag in enumerate(tags):
+        if tag == "O":
+            stem = split_possessive(words[i])[0]
+            if stem in surnames and geo.lookup(stem) is None:
+                tags[i] = "S-PERSON"
 
 
 def with_tags(tokens: Sequence[Token], tags: Sequence[str]) -> List[Token]:
@@ -344,5 +418,5 @@ def default_recognizer() -> EntityRecognizer:
     return EntityRecognizer()
 
 
-__all__ = ["EntityRecognizer", "Entity", "MODEL_PATH", "TYPES", "bio_to_bioes", "check_model",
-           "default_recognizer", "document_features", "shape", "split_possessive"]
+__all__ = ["EntityRecognizer", "MODEL_PATH", "TYPES", "bio_to_bioes", "check_model", "default_recognizer",
+           "document_features", "fix_honorifics", "propagate_surnames", "shape", "split_possessive"]
