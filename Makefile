@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 SHARED ?= ../shared
 OUT    ?= out
 
-.PHONY: install demo test eval eval-tune eval-speakers bench train train-gender clean
+.PHONY: install demo test eval eval-tune eval-speakers tune-speakers bench train train-gender clean
 
 # The venv is rebuilt when setup.cfg changes. torch is pinned to the CPU build that lies
 # on this machine's disk; a plain requirement would pull a multi-GB CUDA build.
@@ -35,8 +35,12 @@ eval-tune: install
 eval-speakers: install
 	$(PY) -m quotetrack.dev.speaker_eval $(SHARED)/corpora/gum
 
+# Speaker options are chosen here: the PolNeAR tune split judged by CoreNLP's silver coreference.
+tune-speakers: install
+	$(PY) -m quotetrack.dev.speaker_tune $(SHARED)/corpora/polnear
+
 bench: install
-	$(PY) -m quotetrack.dev.bench $(SHARED)/corpora/bbc
+	$(PY) -m quotetrack.dev.bench $(SHARED)/corpora/bbc --models-dir $(SHARED)/models/stanza
 
 # The shipped tagger: PolNeAR train minus the tune split (quotetrack/dev/polnear-tune.txt).
 train: install

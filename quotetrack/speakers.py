@@ -250,6 +250,8 @@ class SpeakerResolver:
         if form is None:
             return None
         hint = self._entity_kind(source, form.name)
+        if hint == "organization" and form.shape == "full" and forename_gender(form.text):
+            hint = None  # "Lydia Buchtmann for Food Standards": a forename says the name is a person's
         if hint in ("person", "organization") and hint != form.kind and not form.role \
                 and form.shape not in ("role", "document") and form.how != "known body":
             # the entity recognizer read the name ("New Zealand Herald" is a body, not

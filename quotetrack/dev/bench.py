@@ -117,7 +117,7 @@ def main(argv: Sequence[str] = None) -> int:
     p.add_argument("--limit", type=int, help="only the first N articles")
     p.add_argument("--jobs", type=int, default=2, help="processes for the built-in path")
     p.add_argument("--models-dir", type=Path,
-                   default=Path(__file__).resolve().parents[1].parent / "shared" / "models" / "stanza",
+                   default=Path(__file__).resolve().parents[3] / "shared" / "models" / "stanza",
                    help="Stanza models for the Stanza rows (skipped when absent)")
     p.add_argument("--annotators", default="builtin,stanza")
     args = p.parse_args(argv)

@@ -88,7 +88,7 @@ def main(argv: Sequence[str] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m quotetrack.dev.train", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("gold_dir", type=Path, help="PolNeAR-layout folder (text/, attributions/)")
-    p.add_argument("-o", "--out", type=Path, default=Path(__file__).parent / "data")
+    p.add_argument("-o", "--out", type=Path, default=Path(__file__).resolve().parents[1] / "data")
     p.add_argument("--limit", type=int, help="train on the first N articles only (quick checks)")
     p.add_argument("--exclude-list", type=Path, metavar="FILE",
                    help="leave out the articles listed in FILE (one id a line, # comments)")
