@@ -211,6 +211,8 @@ def _name_span(words: List[str]) -> List[str]:
 
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom|where)\b.*$"
                               r"|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads|chairs|runs)\b.*$", re.S)
+_PROXY = re.compile(r"^(.*?\S)['’]s?\s+(\w+)$")
+_DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([^)]*\))?\s*[-–—]+\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\. (?=[A-Z])")
 _PAREN = re.compile(r"\s*[(\[].*$", re.S)
 _OF_BODY = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+(?:of|for|at)\s+(?:the\s+)?([A-Z].*)$")
@@ -267,6 +269,18 @@ def pronoun_class(word: str) -> Optional[str]:
     return None
 
 
+def _looks_like_person(words: Sequence[str]) -> bool:
+    """Two or more capitalised words with a known forename or a middle initial ("James B. Comey")."""
+    words = [w.strip(",") for w in words if w.strip(",")]
+    particles = word_class("name_particle")
+    caps = [w for w in words if w[:1].isupper()]
+    if not 2 <= len(caps) <= 4 or any(not (w[:1].isupper() or w.lower() in particles) for w in words):
+        return False
+    if known_body(" ".join(words)) or geo.lookup(" ".join(words)) or _titles().get((caps[0].lower(),)):
+        return False
+    return True
+
+
 def _has_name(words: Sequence[str]) -> bool:
     """Whether capitalised words other than titles, honorifics and openers are present."""
     title, _, rest = _split_title([_POSSESSIVE.sub("", w) for w in words if w.lower() not in _FUNCTION_WORDS])
@@ -286,6 +300,7 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     only open the sentence go ("Well I" -> "I", "Monday Tony Blair" -> "Tony Blair").
     """
     text = " ".join((text or "").split())
+    text = _DATELINE.sub("", text)  # "PARIS, Aug 31 (Reuters) - France's ..."
     text = _RELATIVE_CLAUSE.sub("", text)
     text = _PAREN.sub("", text) or text
     text = _SENTENCE_BREAK.split(text)[-1]  # "Oaten. Clarke": a span run over a full stop
@@ -294,7 +309,9 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
         left, right = text.split(", ", 1)
         right = right.split(", ", 1)[0]
         lw, rw = words_of(left), words_of(right)
-        if lw and _has_name(lw):
+        if lw and rw and _split_title(lw)[0] and _looks_like_person(rw) and not _looks_like_person(lw):
+            text = f"{left} {right}"  # "the F.B.I. director, James B. Comey": title, then the name
+        elif lw and _has_name(lw):
             text, apposition = left, right
         elif rw and rw[0][:1].isupper() and _has_name(rw):
             # "His counterpart, Jeyhun Bayramov": a person's description introduces the name;
@@ -451,6 +468,13 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         spoke = _spokesperson(text)
         if spoke is not None:
             return spoke
+        proxy = _PROXY.match(text)
+        if proxy and proxy.group(2).lower() in word_class("proxy"):
+            # "Hillary Clinton's campaign", "Mr. Sanders's aides": the person, in that role
+            owner = parse_mention(proxy.group(1), role=role)
+            if owner is not None and owner.kind == "person":
+                return Form(owner.shape, owner.key, owner.text, owner.affiliation, owner.title, owner.how,
+                            role=proxy.group(2).lower())
     if kind in (None, "person") and not affiliation:
         of = _OF_BODY.match(text)
         if of:
@@ -511,7 +535,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         # "the North Atlantic mackerel stock": a lower-case head noun after the capitals
         # means a thing or a group, not a person's name.
         after = rest_words[rest_words.index(names[-1]) + 1:]
-        if any(w.lower() not in _FUNCTION_WORDS for w in after):
+        if any(w.lower() not in _FUNCTION_WORDS for w in after) and not honor:
+            # "the North Atlantic mackerel stock" is no person; "Mr. Comey couched his
+            # concern" (a span run on) still is
             names, title_words, honor = [], [], []
     parsed = " ".join(title_words)
     # The title as written wins when it says more ("Fisheries Minister" over "Minister").

@@ -111,8 +111,9 @@ def _right(name: Optional[str], kind: Optional[str], gold: Gold) -> bool:
     return bool(n) and kind == "person" and gold.person and n.split()[-1] in gold.surnames
 
 
-def evaluate(polnear: Path, *, ids: Optional[set] = None) -> Dict[str, List[int]]:
-    """{row: [gold, found, speaker right, actor right]} over nameable gold sources."""
+def evaluate(polnear: Path, *, ids: Optional[set] = None, errors: Optional[list] = None) -> Dict[str, List[int]]:
+    """{row: [gold, found, speaker right, actor right]} over nameable gold sources; wrong cases
+    are appended to ``errors`` as (article, type, source, predicted source, speaker, actor, names)."""
     ids = ids if ids is not None else read_id_list(TUNE_LIST)
     golds = {g.article_id: g for g in read_gold(polnear / "train") if g.article_id in ids}
     silver = {d.article.article_id: d for d in read_conllu(polnear / "corenlp" / "train.conllu")
@@ -134,6 +135,11 @@ def evaluate(polnear: Path, *, ids: Optional[set] = None) -> Dict[str, List[int]
         aid = res.speaker(p.id) if p is not None else None
         actor = res.actors[aid] if aid else None
         actor_right = actor is not None and _right(actor.label, actor.kind, g)
+        if errors is not None and not actor_right:
+            text = golds[g.article].text
+            errors.append((g.article, g.source_type, text[g.source[0]:g.source[1]],
+                           p.source.text if p is not None and p.source else None,
+                           sp.name if sp else None, actor.label if actor else None, g.names))
         for row in ("all", g.source_type):
             cell = table[row]
             cell[0] += 1
@@ -156,11 +162,15 @@ def main(argv: Sequence[str] = None) -> int:
     p = argparse.ArgumentParser(prog="python -m quotetrack.dev.speaker_tune", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("polnear", type=Path, help="the PolNeAR folder (train/ and corenlp/)")
+    p.add_argument("--errors", type=int, default=0, help="also list N wrong cases")
     args = p.parse_args(argv)
     if not (args.polnear / "corenlp" / "train.conllu").is_file():
         p.error(f"{args.polnear} has no corenlp/train.conllu")
+    errors: list = []
     print("PolNeAR tune split, nameable gold sources (silver coreference), built-in path")
-    print(format_table(evaluate(args.polnear)))
+    print(format_table(evaluate(args.polnear, errors=errors)))
+    for e in errors[:args.errors]:
+        print(" | ".join(str(x) for x in e))
     return 0
 
 
