@@ -15,6 +15,8 @@ from .records import Article
 
 #: A token range [start, end).
 TokenRange = Tuple[int, int]
+#: Paragraphs longer than this (tokens) are split at sentence boundaries.
+MAX_PARAGRAPH_TOKENS = 1500
 
 
 @dataclass(frozen=True)
@@ -84,13 +86,18 @@ class AnnotatedArticle:
         return any(s <= char < e for s, e in self.article.skip_ranges)
 
     def paragraphs(self) -> List[TokenRange]:
-        """Token ranges of paragraphs: runs of sentences not separated by a line break."""
+        """Token ranges of paragraphs: runs of sentences not separated by a line break.
+
+        A paragraph stops growing at :data:`MAX_PARAGRAPH_TOKENS` (at a sentence boundary), so
+        a one-line article of megabytes is tagged in bounded pieces.
+        """
         out: List[TokenRange] = []
         text, toks = self.text, self.tokens
         for a, b in self.sentences:
             if a == b:
                 continue
-            if out and "\n" not in text[toks[out[-1][1] - 1].end:toks[a].start]:
+            if out and "\n" not in text[toks[out[-1][1] - 1].end:toks[a].start] \
+                    and b - out[-1][0] <= MAX_PARAGRAPH_TOKENS:
                 out[-1] = (out[-1][0], b)
             else:
                 out.append((a, b))

@@ -13,6 +13,7 @@ name it, which mention of the article does (``named_start``/``named_end``).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
@@ -29,6 +30,8 @@ _ENTITY_KINDS = {"PERSON": "person", "PER": "person", "ORG": "organization", "OR
 _PRONOUN_WINDOW = {"male": 6, "female": 6, "neuter": 3, "plural": 3, "relative": 0}
 # A capitalised run longer than this is a headline or a list, not a name.
 _MAX_NAME_TOKENS = 7
+# Named mentions a resolution looks back over (descriptions, titles, pronouns).
+_LOOKBACK = 400
 # Sentences back to the body whose report or study speaks.
 _DOCUMENT_WINDOW = 3
 # First-person pronouns outside quotation marks that make an article read as an interview.
@@ -106,6 +109,9 @@ class SpeakerResolver:
         self.gender: Dict[str, str] = {}  # speaker id -> "male" / "female"
         self.spoke: List[Tuple[int, Speaker, int]] = []  # (start, speaker, end) of the sources resolved so far
         self.named: List[_Named] = self._inventory()
+        self._starts: List[int] = [n.start for n in self.named]  # bisect index into self.named
+        self._entities: Optional[List] = None  # doc.entities by start, built on first use
+        self._entity_starts: List[int] = []
         self._first_person: Optional[int] = None
 
     # -- public -----------------------------------------------------------------------
@@ -120,12 +126,20 @@ class SpeakerResolver:
         return speaker
 
     def _add_named(self, source: Span, speaker: Speaker) -> None:
-        if any(n.start == source.start and n.end == source.end for n in self.named):
+        lo = bisect.bisect_left(self._starts, source.start)
+        hi = bisect.bisect_right(self._starts, source.start)
+        if any(self.named[k].end == source.end for k in range(lo, hi)):
             return
         toks = self.doc.tokens
         i = min(self.doc.token_at(source.start), len(toks) - 1)
-        pos = sum(1 for n in self.named if n.start < source.start)
-        self.named.insert(pos, _Named(source.start, source.end, toks[i].sent, 0, speaker))
+        self.named.insert(lo, _Named(source.start, source.end, toks[i].sent, 0, speaker))
+        self._starts.insert(lo, source.start)
+
+    def _named_before(self, at: int, limit: int = _LOOKBACK) -> List[_Named]:
+        """The last ``limit`` named mentions starting before ``at`` (a bounded look back keeps
+        resolution linear in the article's size)."""
+        k = bisect.bisect_left(self._starts, at)
+        return self.named[max(0, k - limit):k]
 
     def describe(self, text: str) -> Optional[Speaker]:
         """A speaker from a phrase alone (plus names seen earlier in the article)."""
@@ -325,7 +339,7 @@ class SpeakerResolver:
             return None
         sent = toks[i].sent
         window = _PRONOUN_WINDOW.get(pclass, 3)
-        before = [n for n in self.named if n.end <= source.start and sent - n.sent <= window]
+        before = [n for n in self._named_before(source.start) if n.end <= source.start and sent - n.sent <= window]
         if pclass in ("male", "female"):
             return self._person_antecedent(source, pclass, sent, before, exclude)
         if pclass == "relative":
@@ -398,9 +412,7 @@ class SpeakerResolver:
             return None
         head = key.split()[-1]
         best = None
-        for n in self.named:
-            if n.start >= before:
-                break
+        for n in self._named_before(before):
             sp = n.speaker
             if sp.kind == "person" and sp.title and " " in sp.name:
                 t = fold(sp.title)
@@ -416,7 +428,7 @@ class SpeakerResolver:
         if i < 0:
             return None
         sent = toks[i].sent
-        cands = [n for n in self.named if n.end <= before and sent - n.sent <= _DOCUMENT_WINDOW
+        cands = [n for n in self._named_before(before) if n.end <= before and sent - n.sent <= _DOCUMENT_WINDOW
                  and n.speaker.kind == "organization"]
         return self._named_speaker(cands[-1], "document") if cands else None
 
@@ -427,9 +439,7 @@ class SpeakerResolver:
             return None  # only a plain description ("the ministry"), not a name ("Audit Commission")
         generic = head in word_class("org_noun_any")
         best = None
-        for n in self.named:
-            if n.start >= before:
-                break
+        for n in self._named_before(before):
             sp = n.speaker
             if sp.kind != "organization":
                 continue
@@ -551,7 +561,13 @@ class SpeakerResolver:
             return None
         a, b = doc.token_at(source.start), doc.token_at(max(source.start, source.end - 1)) + 1
         last_word = fold(name).split()[-1]
-        for e in doc.entities:
+        if self._entities is None:
+            self._entities = sorted(doc.entities, key=lambda e: e.start)
+            self._entity_starts = [e.start for e in self._entities]
+        # entities starting inside the span, and one that starts before it and may reach in
+        lo = max(0, bisect.bisect_left(self._entity_starts, a) - 1)
+        hi = bisect.bisect_left(self._entity_starts, b)
+        for e in self._entities[lo:hi]:
             if e.end <= a or e.start >= b:
                 continue
             words = fold(doc.text[doc.tokens[e.start].start:doc.tokens[e.end - 1].end]).replace("'s", "").split()

@@ -1,6 +1,7 @@
 """The surface path: the tagger's spans (plus pattern rules) -> candidates."""
 from __future__ import annotations
 
+import bisect
 from typing import Iterator, List, Optional
 
 from ..doc import AnnotatedArticle
@@ -9,6 +10,8 @@ from .candidate import Candidate, CharSpan, TaggedSpan
 from .surface_rules import belief_candidates, dash_attributions, passive_agent, rule_candidates, subject_before
 
 _MAX_CUE_TOKENS = 8
+_SOURCE_REACH = 30  # tokens between a cue and a tagged source it may take
+
 _MAX_CONTENT_GAP = 25  # tokens between a cue and the content it may take
 
 
@@ -33,7 +36,7 @@ def surface_candidates(doc: AnnotatedArticle, tagger, *, rules: bool = True) -> 
                 cue_tokens.update(range(sp.start, sp.end))
         # A run-away cue (the tagger bleeding across a clause) is no cue.
         cues = [s for s in spans if s.label == "CUE" and s.end - s.start <= _MAX_CUE_TOKENS]
-        sources = [s for s in spans if s.label == "SRC"]
+        sources = _Ordered([s for s in spans if s.label == "SRC"])
         contents = [s for s in spans if s.label == "CON"]
         content_of = _pair_contents(cues, contents)
         for ci, cue in enumerate(cues):
@@ -57,8 +60,10 @@ def _pair_contents(cues: List[TaggedSpan], contents: List[TaggedSpan]) -> dict:
     by its cue ("...," he said, "...").
     """
     pairs = []
+    ordered = _Ordered(contents)
     for ci, cue in enumerate(cues):
-        for ki, con in enumerate(contents):
+        for ki in ordered.near(cue, _MAX_CONTENT_GAP):  # farther contents never pair
+            con = contents[ki]
             if con.start <= cue.start and cue.end <= con.end:
                 continue  # the cue sits inside this content: it belongs to an outer cue
             pairs.append((_gap(cue, con), ci, ki))
@@ -82,12 +87,28 @@ def _pair_contents(cues: List[TaggedSpan], contents: List[TaggedSpan]) -> dict:
     return content_of
 
 
+class _Ordered:
+    """Disjoint spans in text order (one label's tagged spans) with a window lookup by
+    bisection, so pairing cues with nearby spans stays linear in the paragraph's size."""
+
+    def __init__(self, spans: List[TaggedSpan]):
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+        self.ends = [s.end for s in spans]
+
+    def near(self, cue: TaggedSpan, reach: int) -> range:
+        """Indices of the spans within ``reach`` tokens of ``cue``."""
+        lo = bisect.bisect_left(self.ends, cue.start - reach)
+        hi = bisect.bisect_right(self.starts, cue.end + reach)
+        return range(lo, max(lo, hi))
+
+
 def _chars(toks, span: Optional[TaggedSpan]) -> Optional[CharSpan]:
     return (toks[span.start].start, toks[span.end - 1].end) if span else None
 
 
 def _paragraph_candidate(doc: AnnotatedArticle, cue: TaggedSpan, parts: List[TaggedSpan],
-                         sources: List[TaggedSpan]) -> Optional[Candidate]:
+                         sources: "_Ordered") -> Optional[Candidate]:
     """One cue with its content parts (maybe none) and the best source for it."""
     toks = doc.tokens
     if not parts:
@@ -142,16 +163,17 @@ def _clause_content(doc: AnnotatedArticle, cue: TaggedSpan, source: Optional[Tag
     return None
 
 
-def _nearest_source(cue: TaggedSpan, sources: List[TaggedSpan], contents: List[TaggedSpan],
+def _nearest_source(cue: TaggedSpan, sources: "_Ordered", contents: List[TaggedSpan],
                     toks) -> Optional[TaggedSpan]:
     best, best_key = None, None
-    for s in sources:
+    for k in sources.near(cue, _SOURCE_REACH):
+        s = sources.spans[k]
         if any(c.start <= s.start and s.end <= c.end for c in contents):
             continue  # inside what was said: another attribution's source
         # Same sentence first; then prefer the closer one.
         same = toks[s.start].sent == toks[cue.start].sent or toks[s.end - 1].sent == toks[cue.end - 1].sent
         key = (0 if same else 1, _gap(cue, s))
-        if key[1] > 30:
+        if key[1] > _SOURCE_REACH:
             continue
         if best_key is None or key < best_key:
             best, best_key = s, key

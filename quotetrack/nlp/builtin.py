@@ -40,6 +40,8 @@ _TOKEN_RE = re.compile(
 )
 
 _SENT_END = ".!?…"
+#: A sentence with no end in sight is cut here (hostile or broken text: "said said said ...").
+MAX_SENTENCE_TOKENS = 300
 
 
 def tokenize(text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple[str, int, int]]:
@@ -90,6 +92,8 @@ def split_sentences(text: str, tokens: Sequence[Tuple[str, int, int]]) -> List[T
                 boundary = True
         if not boundary and j < n and "\n" in text[tokens[j - 1][2]:tokens[j][1]]:
             boundary = True
+        if not boundary and j - begin >= MAX_SENTENCE_TOKENS:
+            boundary = True  # no real sentence is this long: keep every later step bounded
         if boundary or j >= n:
             sents.append((begin, j))
             begin = j
