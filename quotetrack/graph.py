@@ -29,6 +29,7 @@ from .actors import Actor, Resolution, resolve
 # The act sets come from quotetrack/data/acts.tsv; ACCUSING_ACTS and ANSWERING_ACTS stay
 # importable from here. TARGETED_ACTS: acts that make a speaker -> target edge.
 from .lexicon import ACCUSING_ACTS, ANSWERING_ACTS, TARGETED_ACTS
+from .io.writers import read_csv_rows
 from .records import Attribution, stable_id
 
 #: The act of the edges that link an answer to the accusation it answers.
@@ -63,7 +64,8 @@ class Corpus:
         attributions: Deduplicated by id (a later folder wins) and sorted by article date,
             then input order, then position in the article.
         articles: Article id -> :class:`ArticleInfo`.
-        warnings: One line per record that could not be read (it was skipped).
+        warnings: Lines the user should see: article ids kept apart across folders,
+            ``articles.csv`` counts that disagree with ``attributions.jsonl``.
     """
 
     attributions: List[Attribution]
@@ -118,22 +120,38 @@ def _iso(date: Optional[str]) -> Optional[str]:
 def load(outdirs: Sequence[PathLike]) -> Corpus:
     """Read ``extract`` output folders.
 
+    Every line of ``attributions.jsonl`` must be a valid record: a truncated or damaged file
+    is an error naming the file and line, not a warning, since a report built on part of a
+    file would look complete. ``articles.csv`` is optional (dates then come with each
+    attribution) but must be readable when present; its cells are unescaped
+    (:func:`quotetrack.io.writers.spreadsheet_unescape`), so article ids such as ``=1`` or
+    ``-draft`` match the ids in ``attributions.jsonl``. A lone surrogate, which JSON can
+    spell but no UTF-8 text holds, becomes U+FFFD.
+
+    Two folders holding the same article id: when ``articles.csv`` shows the same article
+    (same ``path`` and ``chars``), it is one article extracted twice and later folders win
+    for the same attribution id (a re-extracted batch). When it shows two different
+    articles (``001.txt`` of two days' folders), they are kept apart: the later one's id is
+    qualified by its folder (``day2/out/001``) and a line in :attr:`Corpus.warnings` says so.
+
     Args:
-        outdirs: Folders written by ``quotetrack extract ... -o OUTDIR``; later folders win
-            when the same attribution id appears twice (a re-extracted article).
+        outdirs: Folders written by ``quotetrack extract ... -o OUTDIR``.
 
     Returns:
-        A :class:`Corpus`.
+        A :class:`Corpus`; :attr:`Corpus.warnings` lists what the caller should show.
 
     Raises:
-        OutdirError: A folder is missing or has no ``attributions.jsonl``.
+        OutdirError: A folder is missing or has no ``attributions.jsonl``; a line of it is
+            not an attribution record; ``articles.csv`` cannot be read.
     """
     if not outdirs:
         raise OutdirError("no output folder given: pass the folder(s) written by "
                           "`quotetrack extract INPUT... -o OUTDIR`")
     infos: Dict[str, ArticleInfo] = {}
+    identity: Dict[str, Tuple[str, Optional[Tuple[str, str]]]] = {}  # id -> (folder, identity)
     attributions: List[Attribution] = []
     warnings: List[str] = []
+    order = 0  # input order of articles.csv rows, across folders
     for d in outdirs:
         d = Path(d)
         if not d.is_dir():
@@ -143,41 +161,146 @@ def load(outdirs: Sequence[PathLike]) -> Corpus:
         if not jsonl.is_file():
             raise OutdirError(f"{d}: no attributions.jsonl in it; run "
                               f"`quotetrack extract INPUT... -o {d}` first")
-        for info in _read_articles(d / "articles.csv", len(infos), warnings):
-            infos[info.article_id] = info
-        for a in _read_jsonl(jsonl, warnings):
+        rows = _read_articles(d / "articles.csv", d)
+        records = _read_jsonl(jsonl, d)
+        _check_counts(rows, records, d, warnings)
+        # Article ids of this folder that name a different article of an earlier folder.
+        ids = list(dict.fromkeys([r["article_id"] for r in rows]
+                                 + [a.article_id for a in records]))
+        own = {r["article_id"]: _identity(r) for r in rows}
+        renamed: Dict[str, str] = {}
+        for aid in ids:
+            earlier = identity.get(aid)
+            here = own.get(aid)
+            if earlier is not None and earlier[0] != str(d) and None not in (earlier[1], here) \
+                    and earlier[1] != here:
+                new = _qualified(d, aid, identity)
+                renamed[aid] = new
+                warnings.append(f"{d}: article id {aid!r} also names a different article in "
+                                f"{earlier[0]}; kept apart as {new!r}")
+            identity.setdefault(renamed.get(aid, aid), (str(d), here))
+        taken = {a.id for a in attributions}
+        for r in rows:
+            aid = renamed.get(r["article_id"], r["article_id"])
+            infos[aid] = ArticleInfo(aid, order, _iso(r.get("date")),
+                                     r.get("title") or None, r.get("path") or None)
+            order += 1
+        for a in records:
+            if a.article_id in renamed:
+                q = renamed[a.article_id]
+                # A kept-apart article's statements keep their ids unless they clash.
+                a = replace(a, article_id=q, id=stable_id(q, a.id) if a.id in taken else a.id)
             attributions.append(a)
     corpus = Corpus.of(attributions, infos.values())
     corpus.warnings = warnings
     return corpus
 
 
-def _read_articles(path: Path, start: int, warnings: List[str]) -> List[ArticleInfo]:
+def _identity(row: Dict[str, str]) -> Optional[Tuple[str, str]]:
+    """What tells two articles.csv rows of one id apart: the input path and the length."""
+    path, chars = row.get("path") or "", row.get("chars") or ""
+    return (path, chars) if path or chars else None
+
+
+def _qualified(folder: Path, article_id: str, taken: Dict[str, object]) -> str:
+    base = f"{folder.as_posix().rstrip('/')}/{article_id}"
+    new, n = base, 1
+    while new in taken:
+        n += 1
+        new = f"{base}#{n}"
+    return new
+
+
+def _read_articles(path: Path, folder: Path) -> List[Dict[str, str]]:
+    """The rows of ``articles.csv`` (unescaped), or ``[]`` when the folder has none."""
     if not path.is_file():
         return []  # dates may still come with each attribution
-    out = []
     try:
-        with open(path, newline="", encoding="utf-8") as fh:
-            for row in csv.DictReader(fh):
-                aid = (row.get("article_id") or "").strip()
-                if not aid:
-                    continue
-                out.append(ArticleInfo(aid, start + len(out), _iso(row.get("date")),
-                                       row.get("title") or None, row.get("path") or None))
+        rows = [r for r in read_csv_rows(path) if (r.get("article_id") or "").strip()]
     except (OSError, UnicodeDecodeError, csv.Error) as e:
-        warnings.append(f"{path}: unreadable ({e}); article dates come from attributions only")
+        raise OutdirError(f"{path}: cannot be read ({_one_line(e)}); re-run `quotetrack "
+                          f"extract INPUT... -o {folder}`, or delete it to take dates from "
+                          "attributions.jsonl") from None
+    return rows  # ids exactly as written: " a1" and "a1" are two ids in attributions.jsonl too
+
+
+def _read_jsonl(path: Path, folder: Path) -> List[Attribution]:
+    """Every record of ``attributions.jsonl``; the first bad line is an :class:`OutdirError`."""
+    out = []
+    with open(path, "rb") as fh:
+        for n, raw in enumerate(fh, 1):
+            try:
+                line = raw.decode("utf-8")
+                if not line.strip():
+                    continue
+                record = json.loads(line)
+                if _ESCAPED_SURROGATE.search(line):
+                    record = _no_surrogates(record)
+                a = Attribution.from_dict(record)
+                _check_record(a)
+            except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as e:
+                what = ("truncated" if not raw.endswith(b"\n") else "not an attribution record")
+                reason = e.msg if isinstance(e, json.JSONDecodeError) else _one_line(e)
+                raise OutdirError(f"{path}, line {n}: {what} ({reason}); the file is damaged: "
+                                  f"re-run `quotetrack extract INPUT... -o {folder}`") from None
+            out.append(a)
     return out
 
 
-def _read_jsonl(path: Path, warnings: List[str]) -> Iterable[Attribution]:
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                yield Attribution.from_dict(json.loads(line))
-            except (ValueError, KeyError, TypeError, RecursionError) as e:
-                warnings.append(f"{path}:{n}: skipped, not an attribution record ({e})")
+# JSON may spell a lone surrogate ("\\ud800"); no UTF-8 file or hash can hold one.
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value):
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD (one character
+    for one, so offsets stay right)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    return value
+
+
+def _check_record(a: Attribution) -> None:
+    """Types ``Attribution.from_dict`` does not check; a wrong one would fail much later."""
+    for role in ("source", "cue", "content", "target"):
+        span = getattr(a, role)
+        if span is not None and (not isinstance(span.text, str) or not 0 <= span.start
+                                 <= span.end):
+            raise ValueError(f"bad {role} span")
+    for who in (a.speaker, a.target_actor):
+        if who is not None and not all(isinstance(getattr(who, f), str)
+                                       for f in ("id", "name", "kind")):
+            raise ValueError("speaker id, name and kind must be strings")
+    if a.date is not None and not isinstance(a.date, str):
+        raise ValueError("date must be a string")
+
+
+def _check_counts(rows: List[Dict[str, str]], records: List[Attribution], folder: Path,
+                  warnings: List[str]) -> None:
+    """Warn when ``articles.csv`` counts other attributions than the JSONL holds (a file cut
+    at a line break, or edited by hand)."""
+    have: Dict[str, int] = defaultdict(int)
+    for a in records:
+        have[a.article_id] += 1
+    for r in rows:
+        try:
+            counted = int(r.get("attributions") or "")
+        except ValueError:
+            continue
+        if counted != have.get(r["article_id"], 0):
+            warnings.append(f"{folder}: articles.csv counts {counted} attributions for "
+                            f"{r['article_id']!r}, attributions.jsonl has "
+                            f"{have.get(r['article_id'], 0)} (cut short, or edited by hand?)")
+            return  # one line is enough to send the user to the folder
+
+
+def _one_line(e: BaseException) -> str:
+    text = " ".join(str(e).split()) or type(e).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,6 +9,11 @@ extraction path ``quotetrack extract --nlp auto`` will take:
 * ``builtin`` -- no Stanza English tokenizer: the built-in tokenizer and the CRF tagger;
 * ``stanza tokenize-only`` -- Stanza's tokenizer (and mwt), then the CRF tagger;
 * ``stanza full parse`` -- pos, lemma and depparse are loadable: the dependency path.
+
+"Loadable" is checked without loading: ``resources.json`` must parse, and every model file
+a processor needs must look like a PyTorch file (a non-empty zip archive with its central
+directory, which is what ``torch.save`` writes, or a legacy pickle-format file), so a folder of
+empty, truncated or garbage ``.pt`` files is not reported ``ok``.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ import importlib.util
 import json
 import logging
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -86,11 +92,13 @@ class ProcessorStatus:
     files: Tuple[str, ...] = ()
     size_bytes: int = 0
     missing_dependencies: Tuple[str, ...] = ()
+    damaged: Tuple[str, ...] = ()  # "file: why" for model files that are no PyTorch file
 
     def to_dict(self) -> dict:
         return {"name": self.name, "installed": self.installed, "loadable": self.loadable,
                 "path": self.path, "files": list(self.files), "size_bytes": self.size_bytes,
-                "missing_dependencies": list(self.missing_dependencies)}
+                "missing_dependencies": list(self.missing_dependencies),
+                "damaged": list(self.damaged)}
 
 
 @dataclass(frozen=True)
@@ -105,6 +113,7 @@ class ModelStatus:
     stanza_installed: bool = True
     coref_extra: bool = False
     path: str = PATH_BUILTIN
+    resources_error: Optional[str] = None  # why resources.json, present, cannot be used
 
     @property
     def loadable(self) -> List[str]:
@@ -119,7 +128,7 @@ class ModelStatus:
                 "processors": [p.to_dict() for p in self.processors],
                 "dependency_bytes": self.dependency_bytes, "total_bytes": self.total_bytes,
                 "stanza_installed": self.stanza_installed, "coref_extra": self.coref_extra,
-                "path": self.path}
+                "path": self.path, "resources_error": self.resources_error}
 
 
 def _size(paths: Sequence[Path]) -> int:
@@ -133,15 +142,54 @@ def _size(paths: Sequence[Path]) -> int:
 
 
 def _resources(root: Path) -> dict:
+    return _read_resources(root)[0]
+
+
+def _read_resources(root: Path) -> Tuple[dict, Optional[str]]:
+    """The English entry of ``resources.json``, and why it cannot be used (None when fine)."""
     try:
         with open(root / "resources.json", encoding="utf-8") as f:
             data = json.load(f)
-    except (OSError, ValueError):
-        return {}
-    en = data.get("en") if isinstance(data, dict) else None
-    while isinstance(en, dict) and "alias" in en:
+    except OSError as e:
+        return {}, f"unreadable ({e.strerror})"
+    except (ValueError, RecursionError) as e:
+        return {}, f"not valid JSON ({type(e).__name__})"
+    if not isinstance(data, dict):
+        return {}, "not a JSON object"
+    en = data.get("en")
+    seen = set()
+    while isinstance(en, dict) and "alias" in en and str(en["alias"]) not in seen:
+        seen.add(str(en["alias"]))
         en = data.get(en["alias"])
-    return en if isinstance(en, dict) else {}
+    if not isinstance(en, dict):
+        return {}, "no English (\"en\") entry"
+    return en, None
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def model_file_problem(path: os.PathLike) -> Optional[str]:
+    """Why ``path`` is not a PyTorch model file, or None when it looks like one.
+
+    Reads the first bytes (and a zip archive's central directory), never the whole file:
+    ``torch.save`` writes a zip archive; older Stanza models are pickle files (protocol 2+).
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError as e:
+        return f"unreadable ({e.strerror})"
+    if size == 0:
+        return "empty"
+    if head == _ZIP_MAGIC:
+        # A download cut short has the header but not the central directory at the end.
+        return None if zipfile.is_zipfile(path) else "truncated zip archive"
+    if len(head) >= 2 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        return None  # a pickle: torch's legacy format
+    return "not a PyTorch model file"
 
 
 def _dependencies(en: dict, proc: str, package: Optional[str]) -> List[Tuple[str, str]]:
@@ -175,7 +223,8 @@ def status(models_dir: Optional[os.PathLike] = None) -> ModelStatus:
     root = Path(models_dir) if models_dir else default_models_dir()
     en_dir = root / "en"
     has_json = (root / "resources.json").is_file()
-    en = _resources(root) if has_json else {}
+    en, resources_error = _read_resources(root) if has_json else ({}, None)
+    usable_json = has_json and resources_error is None
     procs: List[ProcessorStatus] = []
     dep_files: Dict[str, List[Path]] = {}
     for proc in KNOWN_PROCESSORS:
@@ -186,19 +235,26 @@ def status(models_dir: Optional[os.PathLike] = None) -> ModelStatus:
             continue
         package = _default_package(en, proc)
         chosen = [f for f in files if f.stem == package] or files
+        damaged = tuple(f"{f.name}: {why}" for f in files
+                        for why in [model_file_problem(f)] if why)
         missing = []
         for model, pkg in _dependencies(en, proc, chosen[0].stem):
             dep = en_dir / model / f"{pkg}.pt"
             if dep.is_file():
                 dep_files.setdefault(str(dep), [dep])
+                why = model_file_problem(dep)
+                if why:
+                    missing.append(f"{model}/{pkg} ({why})")
             else:
                 missing.append(f"{model}/{pkg}")
         # without resources.json the dependencies are unknown: say loadable when no
         # processor that normally needs a pretrain file lacks one
         if not has_json and proc in ("pos", "depparse", "ner") and not (en_dir / "pretrain").is_dir():
             missing.append("pretrain")
-        procs.append(ProcessorStatus(proc, True, has_json and not missing, str(d),
-                                     tuple(f.name for f in files), _size(files), tuple(missing)))
+        chosen_ok = not any(x.startswith(chosen[0].name + ":") for x in damaged)
+        procs.append(ProcessorStatus(proc, True, usable_json and chosen_ok and not missing,
+                                     str(d), tuple(f.name for f in files), _size(files),
+                                     tuple(missing), damaged))
     for extra in ("pretrain", "forward_charlm", "backward_charlm"):
         d = en_dir / extra
         if d.is_dir():
@@ -210,7 +266,7 @@ def status(models_dir: Optional[os.PathLike] = None) -> ModelStatus:
         models_dir=str(root), exists=root.is_dir(), resources_json=has_json, processors=tuple(procs),
         dependency_bytes=_size([fs[0] for fs in dep_files.values()]),
         stanza_installed=importlib.util.find_spec("stanza") is not None,
-        coref_extra=coref_extra, path=extraction_path(loadable))
+        coref_extra=coref_extra, path=extraction_path(loadable), resources_error=resources_error)
 
 
 def human_size(n: int) -> str:
@@ -228,16 +284,21 @@ def format_status(st: ModelStatus) -> str:
         lines.append("  (folder does not exist)")
     elif not st.resources_json:
         lines.append("  (no resources.json: not a Stanza model folder)")
+    elif st.resources_error:
+        lines.append(f"  (resources.json {st.resources_error}: not a usable Stanza model folder)")
     for p in st.processors:
         if not p.installed:
             state = "missing"
             where = ""
+        elif p.damaged and not p.loadable:
+            state = "damaged"
+            where = f"{human_size(p.size_bytes):>9}  {p.path}  ({'; '.join(p.damaged)})"
         elif p.loadable:
             state = "ok"
             where = f"{human_size(p.size_bytes):>9}  {p.path}"
         else:
             state = "incomplete"
-            needs = ", ".join(p.missing_dependencies) or "resources.json"
+            needs = ", ".join(p.missing_dependencies) or "a valid resources.json"
             where = f"{human_size(p.size_bytes):>9}  {p.path}  (needs {needs})"
         lines.append(f"  {p.name:<9} {state:<11}{where}")
     if st.dependency_bytes:

@@ -6,6 +6,7 @@ end-exclusive Python ``str`` offsets into the article text exactly as read.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Optional, Tuple
 
@@ -17,8 +18,20 @@ SPEAKER_KINDS = ("person", "organization", "country", "group")
 
 def stable_id(*parts: object, length: int = 16) -> str:
     """A short hex digest of ``parts``: the same inputs give the same id on every run."""
-    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8"))
+    # surrogatepass: a lone surrogate (broken JSON escapes) still hashes, the same way every run
+    digest = hashlib.sha1("\x1f".join(str(p) for p in parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()[:length]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(text: str) -> str:
+    """``text`` with lone surrogates (which no UTF-8 file can hold) replaced by U+FFFD.
+
+    One code point for one: every offset into the text stays valid.
+    """
+    return _SURROGATE.sub("\ufffd", text) if _SURROGATE.search(text) else text
 
 
 @dataclass(frozen=True)

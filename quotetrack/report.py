@@ -9,10 +9,18 @@ Sections:
 
 :func:`build_report` returns the tables as DataFrames; :func:`render` writes them as text,
 markdown, CSV or JSON.
+
+Article text is untrusted: a name or quote may hold terminal escape sequences
+(``"\x1b[31m..."``), other control characters or lone surrogates. The ``text`` and ``markdown``
+formats, meant for a terminal or a page, pass every cell and heading through
+:func:`terminal_safe`; ``csv`` cells are spreadsheet-safe
+(:func:`quotetrack.io.writers.spreadsheet_safe`) and ``json`` escapes what JSON escapes, so
+every format can be printed without being run by the terminal or the spreadsheet.
 """
 from __future__ import annotations
 
 import json
+import re
 from typing import Dict, List, Optional, Sequence
 
 from .mentions import parse_mention
@@ -31,6 +39,49 @@ _TITLES = {"speakers": "Most active speakers, statements by act",
            "accusations": "Who accuses whom",
            "answers": "Accusations and their answers",
            "actor": "Statements over time"}
+
+
+# Terminal escape sequences: CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), the string
+# commands DCS/SOS/PM/APC (ESC P/X/^/_ ... ST), other two-character escapes, and the 8-bit
+# CSI/OSC forms. Then any C0/C1 control character left, and lone surrogates.
+_ESCAPE_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?"
+    r"|\x1b\][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[PX^_][^\x1b\x9c]*(?:\x1b\\|\x9c)?"
+    r"|\x1b[ -/]*[0-~]?"
+    r"|\x9b[0-?]*[ -/]*[@-~]?"
+    r"|\x9d[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_CELL_SPACE = re.compile("[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def terminal_safe(text: str, *, one_line: bool = False) -> str:
+    """``text`` that a terminal prints as text: no escape sequences, no control characters.
+
+    Removes ANSI/VT escape sequences whole (colour, cursor moves, window titles, hyperlinks),
+    then every other C0 or C1 control character but tab and newline; lone surrogates (which
+    no terminal encoding can write) become U+FFFD.
+
+    Args:
+        text: Untrusted text (a name, a quote, a whole rendered report).
+        one_line: Also turn tabs and line breaks into single spaces (for a table cell).
+
+    Example:
+        >>> terminal_safe("\x1b[31mRed\x1b[0m Army\x07")
+        'Red Army'
+    """
+    if one_line:
+        text = _CELL_SPACE.sub(" ", text)
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _CONTROL.sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _json_surrogates(text: str) -> str:
+    # json.dumps(ensure_ascii=False) leaves a lone surrogate raw, which no encoder writes;
+    # outside strings JSON has no such characters, so the escape is what ensure_ascii writes.
+    return _SURROGATE.sub(lambda m: "\\u%04x" % ord(m.group()), text)
 
 
 class ReportError(ValueError):
@@ -254,6 +305,15 @@ def _markdown(df) -> str:
     return "\n".join(lines)
 
 
+def _printable(df):
+    """``df`` with every text cell and column name :func:`terminal_safe` on one line."""
+    def clean(v):
+        return terminal_safe(v, one_line=True) if isinstance(v, str) else v
+
+    out = df.apply(lambda col: col.map(clean)) if len(df) else df.copy()
+    return out.rename(columns=lambda c: clean(str(c)))
+
+
 def _jsonable(v):
     if hasattr(v, "item"):
         return v.item()  # numpy scalars
@@ -276,21 +336,27 @@ def render(report: Dict[str, "object"], fmt: str = "text", *, network: Optional[
         data = {name: [{k: _jsonable(v) for k, v in row.items()}
                        for row in df.to_dict(orient="records")]
                 for name, df in report.items()}
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return _json_surrogates(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "csv":
         # Report CSV is read by people in spreadsheets: defuse formula-like text cells.
         import pandas as pd
 
         def defuse(col):
-            return col if pd.api.types.is_numeric_dtype(col) else col.map(spreadsheet_safe)
+            if pd.api.types.is_numeric_dtype(col):
+                return col
+            return col.map(lambda v: spreadsheet_safe(_SURROGATE.sub(
+                lambda m: "\\u%04x" % ord(m.group()), v)) if isinstance(v, str) else v)
 
-        safe = {name: df.apply(defuse) if len(df) else df for name, df in report.items()}
+        safe = {name: (df.apply(defuse) if len(df) else df).rename(columns=spreadsheet_safe)
+                for name, df in report.items()}
         if len(safe) == 1:
             return next(iter(safe.values())).to_csv(index=False)
         return "\n".join(f"# {name}\n{df.to_csv(index=False)}" for name, df in safe.items())
     parts = []
     for name, df in report.items():
         title = _title(name, network, actor) if network is not None else _TITLES[name]
+        title = terminal_safe(title, one_line=True)
+        df = _printable(df)
         if fmt == "markdown":
             body = _markdown(df) if len(df) else "_none_"
             parts.append(f"## {title}\n\n{body}\n")

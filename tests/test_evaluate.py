@@ -151,6 +151,33 @@ def test_read_gold_malformed_lines(tmp_path, caplog):
     assert "AnnotatorNotes" not in caplog.text
 
 
+def test_an_offset_of_5000_digits_is_one_warning_not_a_crash(tmp_path, caplog):
+    # Before: int() refused the 5,000-digit string (ValueError) and read_gold died.
+    huge = "9" * 5000
+    lines = basic_ann() + [f"T9\tSource 0 {huge}\tx", f"T10\tCue {huge} {huge};1 2\ty"]
+    write_corpus(tmp_path, {"a1": TEXT}, {"a1_xx.ann": lines})
+    with caplog.at_level(logging.WARNING, logger="quotetrack.dev.evaluate"):
+        (article,) = read_gold(tmp_path)
+    assert len(article.attributions) == 2
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 2 and all("out-of-range span line skipped" in w for w in warnings)
+    assert all(len(w) < 300 for w in warnings)  # the line is quoted cut short
+
+
+def test_duplicate_gold_events_count_once(tmp_path, caplog):
+    # Before: an event copied under a new id counted as a second gold attribution, so a
+    # perfect prediction had recall 2/3.
+    lines = basic_ann() + ["E3\tAttribution:T4 Content:T3 Cue:T2 Source:T1",
+                           "E4\tAttribution:T4 Source:T1 Cue:T2 Content:T3"]
+    write_corpus(tmp_path, {"a1": TEXT}, {"a1_xx.ann": lines})
+    with caplog.at_level(logging.WARNING, logger="quotetrack.dev.evaluate"):
+        (article,) = read_gold(tmp_path)
+    assert [g.event_id for g in article.attributions] == ["E1", "E2"]
+    assert "E3 repeats E1" in caplog.text and "E4 repeats E1" in caplog.text
+    r = score([(article, article.to_attributions())])
+    assert r.gold_attributions == 2 and r.joint.recall == 1.0 and r.joint.precision == 1.0
+
+
 def test_read_gold_crlf_ann(tmp_path, caplog):
     write_corpus(tmp_path, {"a1": TEXT}, {})
     (tmp_path / "attributions" / "a1_xx.ann").write_bytes(

@@ -112,25 +112,152 @@ def test_tidy_tables_join_and_keep_text_exact(net, tmp_path):
     assert set(a["answer_id"]) <= set(t["statements"]["id"])
     s = t["statements"]
     assert len(s) == 16
-    # Tidy tables keep the words exactly, formula-like or not.
     assert "calling the claim \u201c=baseless\u201d" in set(s["content_text"])
     urge = s[(s["act"] == "urge") & (s["speaker"] == "Russia")].iloc[0]
     assert urge["targets"] == "Chile;Peru"
 
 
-def test_spreadsheet_csv_neutralises_formulas_but_tidy_csv_does_not(tmp_path):
-    c = Corpus.of([attr("a1", "accuse", "=SUM+A1 group", kind="group",
-                        target="=2+3 group", date="2024-01-01"),
-                   attr("a1", "praise", "@everyone", kind="group", target="+plus group",
-                        date="2024-01-01")])
-    n = build(c)
-    nodes_path, edges_path = exports.write(n, "gephi-csv", tmp_path / "g")
-    labels = set(pd.read_csv(nodes_path, keep_default_na=False)["Label"])
-    assert all(x.startswith("'") for x in labels), labels
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cells(path):
+    import csv
+
+    with open(path, newline="", encoding="utf-8") as fh:
+        return [cell for row in csv.reader(fh) for cell in row]
+
+
+def formula_network():
+    c = Corpus.of([attr("=cmd|' /C calc'!A0", "accuse", "=SUM+A1 group", kind="group",
+                        target="=2+3 group", content="=HYPERLINK(\"http://evil\")",
+                        date="2024-01-01"),
+                   attr("@home", "praise", "@everyone", kind="group", target="+plus group",
+                        content="-minus", date="2024-01-01")])
+    return build(c)
+
+
+def test_every_csv_export_neutralises_formulas_and_reads_back_exact(tmp_path):
+    # Before: `export --format csv` wrote "=SUM+A1 group", "=HYPERLINK(...)" and the article
+    # id "=cmd|..." raw; only the Gephi tables were safe.
+    n = formula_network()
+    paths = exports.write(n, "gephi-csv", tmp_path / "g") + exports.write(n, "csv",
+                                                                          tmp_path / "t")
+    for path in paths:
+        cells = csv_cells(path)
+        bad = [c for c in cells if c.startswith(FORMULA_START)]
+        assert not bad, (path.name, bad)
+    labels = set(pd.read_csv(paths[0], keep_default_na=False)["Label"])
     assert "'=SUM+A1 group" in labels and "'=2+3 group" in labels
-    raw = set(pd.read_csv(exports.write(n, "csv", tmp_path / "t")[0],
-                          keep_default_na=False)["label"])
-    assert "=SUM+A1 group" in raw and "@everyone" in raw
+    # The tidy tables read back exactly, escape undone.
+    t = {p.stem: exports.read_table(p) for p in paths[2:]}
+    assert {"=SUM+A1 group", "@everyone"} <= set(t["actors"]["label"])
+    s = t["statements"]
+    assert set(s["article_id"]) == {"=cmd|' /C calc'!A0", "@home"}
+    assert set(s["content_text"]) == {"=HYPERLINK(\"http://evil\")", "-minus"}
+    assert set(t["edges"]["articles"]) == {"=cmd|' /C calc'!A0", "@home"}
+    assert t["edges"]["weight"].dtype.kind == "i"
+
+
+def test_read_table_keeps_text_columns_text(tmp_path):
+    n = build(Corpus.of([attr("007", "accuse", "Norway", kind="country", target="Iceland",
+                              content="1e5", date="2024-01-01"),
+                         attr("-1", "accuse", "Norway", kind="country", target="Iceland",
+                              content="TRUE", date="2024-01-02")]))
+    exports.write(n, "csv", tmp_path)
+    s = exports.read_table(tmp_path / "statements.csv")
+    assert list(s["article_id"]) == ["007", "-1"] and list(s["content_text"]) == ["1e5", "TRUE"]
+    e = exports.read_table(tmp_path / "edges.csv")
+    assert list(e["weight"]) == [2] and list(e["articles"]) == ["007;-1"]
+    a = exports.read_table(tmp_path / "actors.csv")
+    assert a["statements"].dtype.kind == "i" and a["ambiguous"].dtype == bool
+
+
+def test_csv_export_on_a_full_disk_keeps_every_old_table(net, tmp_path, monkeypatch):
+    # Before: each table was synced and renamed on its own, so a full disk while writing
+    # statements.csv left three new tables beside one old one.
+    from quotetrack.io import writers
+
+    for fmt, folder, n_files in (("csv", tmp_path / "t", 4), ("gephi-csv", tmp_path / "g", 2)):
+        exports.write(build(Corpus.of([])), fmt, folder)  # the previous export: empty tables
+        before = {p.name: p.read_bytes() for p in folder.iterdir()}
+        for nth in range(1, n_files + 1):
+            calls = []
+
+            def fsync(fd, calls=calls, nth=nth):
+                calls.append(fd)
+                if len(calls) == nth:
+                    raise OSError(28, "No space left on device")
+
+            monkeypatch.setattr(writers.os, "fsync", fsync)
+            with pytest.raises(OSError, match="No space"):
+                exports.write(net, fmt, folder)
+            monkeypatch.undo()
+            assert {p.name: p.read_bytes() for p in folder.iterdir()} == before, (fmt, nth)
+        exports.write(net, fmt, folder)
+        after = {p.name: p.read_bytes() for p in folder.iterdir()}
+        assert set(after) == set(before) and all(after[k] != before[k] for k in after)
+
+
+def test_a_failing_table_leaves_no_new_table(net, tmp_path, monkeypatch):
+    from quotetrack.exports import tables
+
+    folder = tmp_path / "t"
+    exports.write(net, "csv", folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+
+    class Unwritable:
+        def __str__(self):
+            raise OSError(5, "Input/output error")
+
+    real = tables.statement_rows
+    monkeypatch.setattr(tables, "statement_rows",
+                        lambda network: real(network) + [{"id": Unwritable()}])
+    with pytest.raises(OSError):
+        exports.write(net, "csv", folder)
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_cli_export_csv_on_a_full_disk_is_one_line_and_keeps_old_tables(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from quotetrack.cli import cli
+    from quotetrack.io import writers
+
+    out = tmp_path / "tables"
+    runner = CliRunner()
+    args = ["export", str(FIXTURES / "outdir_a"), "--format", "csv", "-o", str(out)]
+    assert runner.invoke(cli, args).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def fsync(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writers.os, "fsync", fsync)
+    result = runner.invoke(cli, ["export", str(FIXTURES / "outdir_a"), str(FIXTURES / "outdir_b"),
+                                 "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert "No space left on device" in line and "previous output" in line
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_cli_export_of_a_damaged_attributions_jsonl_fails(tmp_path):
+    # Before: exit 0 with one warning, and the export silently lacked the damaged records.
+    import shutil
+
+    from click.testing import CliRunner
+
+    from quotetrack.cli import cli
+
+    d = tmp_path / "out"
+    shutil.copytree(FIXTURES / "outdir_a", d)
+    data = (d / "attributions.jsonl").read_bytes()
+    (d / "attributions.jsonl").write_bytes(data[:len(data) // 2])
+    result = CliRunner().invoke(cli, ["export", str(d), "-o", str(tmp_path / "g.gexf")])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert f"{d / 'attributions.jsonl'}, line " in line and "truncated" in line
+    assert not (tmp_path / "g.gexf").exists()
 
 
 def test_xml_exports_escape_markup_and_drop_control_characters(tmp_path):

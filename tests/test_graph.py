@@ -40,20 +40,129 @@ def test_load_errors_name_the_fix(tmp_path):
         load([])
 
 
-def test_bad_lines_are_skipped_with_a_warning_and_dates_come_from_articles_csv(tmp_path):
+def test_dates_come_from_articles_csv(tmp_path):
     d = tmp_path / "out"
     shutil.copytree(OUT_A, d)
     lines = (d / "attributions.jsonl").read_text(encoding="utf-8").splitlines()
     first = json.loads(lines[0])
     first["date"] = None  # the date must come from articles.csv
     lines[0] = json.dumps(first)
-    lines.insert(1, "{not json")
-    lines.insert(2, json.dumps({"id": "x"}))
     (d / "attributions.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     c = load([d])
-    assert len(c.attributions) == 15
-    assert len(c.warnings) == 2 and all("skipped" in w for w in c.warnings)
+    assert len(c.attributions) == 15 and c.warnings == []
     assert next(a for a in c.attributions if a.id == first["id"]).date == "2024-05-01"
+
+
+def damaged_copy(tmp_path, change):
+    d = tmp_path / "out"
+    shutil.copytree(OUT_A, d)
+    data = (d / "attributions.jsonl").read_bytes()
+    (d / "attributions.jsonl").write_bytes(change(data))
+    return d
+
+
+@pytest.mark.parametrize("change, line, what", [
+    # cut in the middle of the last record (a full disk while copying the folder)
+    (lambda b: b[:len(b) - 40], 15, "truncated"),
+    (lambda b: b.replace(b"\n", b"\n{not json\n", 1), 2, "not an attribution record"),
+    (lambda b: b + b'{"id": "x"}\n', 16, "not an attribution record"),
+    (lambda b: b + b"\x00\x00\xff\xfe garbage\n", 16, "not an attribution record"),
+    # valid JSON, wrong types: would fail much later, deep in the graph
+    (lambda b: b.replace(b'"start": ', b'"start": -', 1), 1, "not an attribution record"),
+    (lambda b: b + json.dumps({**json.loads(b.splitlines()[0]), "id": "y",
+                               "speaker": {"id": 1, "name": ["x"], "kind": "person"}}
+                              ).encode() + b"\n", 16, "not an attribution record"),
+])
+def test_a_damaged_attributions_jsonl_is_an_error_naming_file_and_line(tmp_path, change, line,
+                                                                        what):
+    # Before: bad lines were skipped with a warning and the report ran on what was left.
+    d = damaged_copy(tmp_path, change)
+    with pytest.raises(OutdirError) as err:
+        load([OUT_B, d])
+    message = str(err.value)
+    assert f"{d / 'attributions.jsonl'}, line {line}: {what}" in message, message
+    assert "\n" not in message and "quotetrack extract" in message
+
+
+def test_an_unreadable_articles_csv_is_an_error(tmp_path):
+    d = tmp_path / "out"
+    shutil.copytree(OUT_A, d)
+    (d / "articles.csv").write_bytes(b"article_id,date\n\xff\xfe,2024\n")
+    with pytest.raises(OutdirError, match=r"articles.csv: cannot be read"):
+        load([d])
+
+
+def test_counts_that_disagree_with_articles_csv_are_reported(tmp_path):
+    # A file cut exactly at a line break parses; articles.csv still knows how many there were.
+    d = damaged_copy(tmp_path, lambda b: b"".join(b.splitlines(keepends=True)[:-2]))
+    c = load([d])
+    assert len(c.attributions) == 13
+    (w,) = c.warnings
+    assert "articles.csv counts 4 attributions for 'a4'" in w and "has 2" in w
+
+
+def write_outdir(folder, articles):
+    """An extract output folder: articles = [(article id, path, text, [phrases])]; each
+    phrase becomes one statement "<speaker> accused <target>" found in the text."""
+    from quotetrack.io.writers import ExtractOutput
+    from quotetrack.records import ArticleStatus
+
+    with ExtractOutput(folder) as out:
+        for aid, path, text, statements in articles:
+            attrs = [attr(aid, "accuse", who, "country", target, text=text, source=who,
+                          cue="accused", content=target, date="2024-02-01")
+                     for who, target in statements]
+            out.add(ArticleStatus(aid, path, "ok", title=f"title of {aid}", date="2024-02-01",
+                                  chars=len(text)), attrs)
+    return folder
+
+
+FORMULA_IDS = ["=1+1", "+44 20 7946", "-draft", "@home", "'=quoted", "'plain", "\tTab",
+               "=HYPERLINK(\"http://x\")", "a1", "a2", "@", "-", "+", "=", "''@two",
+               "normal id", "\rcr"]
+
+
+def test_article_ids_that_look_like_formulas_round_trip(tmp_path):
+    # Before: articles.csv escaped "=1+1" as "'=1+1" and nothing unescaped it, so every such
+    # article was counted twice (once per spelling) and lost its date and title.
+    assert len(set(FORMULA_IDS)) == 17
+    text = "Norway accused Iceland."
+    d = write_outdir(tmp_path / "out", [(aid, f"in/{i}.txt", text, [("Norway", "Iceland")])
+                                        for i, aid in enumerate(FORMULA_IDS)])
+    c = load([d])
+    assert len(c.articles) == 17 and set(c.articles) == set(FORMULA_IDS)
+    assert {a.article_id for a in c.attributions} == set(FORMULA_IDS)
+    assert c.articles["=1+1"].title == "title of =1+1"
+    assert [c.articles[a].order for a in FORMULA_IDS] == list(range(17))
+    assert c.warnings == []
+
+
+def test_same_article_ids_of_different_articles_are_kept_apart(tmp_path):
+    # Two days' folders both have "001" (day1/001.txt and day2/001.txt): two articles.
+    day1 = write_outdir(tmp_path / "day1", [
+        ("001", "day1/001.txt", "Norway accused Iceland.", [("Norway", "Iceland")])])
+    day2 = write_outdir(tmp_path / "day2", [
+        ("001", "day2/001.txt", "Norway accused Iceland.", [("Norway", "Iceland")]),
+        ("002", "day2/002.txt", "Chile accused Peru.", [("Chile", "Peru")])])
+    c = load([day1, day2])
+    kept = f"{day2.as_posix()}/001"
+    assert set(c.articles) == {"001", kept, "002"}
+    assert c.articles[kept].path == "day2/001.txt"
+    assert sorted(a.article_id for a in c.attributions) == sorted(["001", "002", kept])
+    assert len({a.id for a in c.attributions}) == 3  # same words, still two statements
+    (w,) = c.warnings
+    assert "'001'" in w and "kept apart" in w and str(day1) in w
+    net = build(c)
+    edge = next(d for _, _, d in edges_by_act(net.graph, "accuse") if d["weight"] == 2)
+    assert edge["articles"] == f"001;{kept}"
+
+
+def test_the_same_article_extracted_twice_counts_once(tmp_path):
+    art = ("001", "news/001.txt", "Norway accused Iceland.", [("Norway", "Iceland")])
+    a = write_outdir(tmp_path / "a", [art])
+    b = write_outdir(tmp_path / "b", [art])
+    c = load([a, b, b])
+    assert list(c.articles) == ["001"] and len(c.attributions) == 1 and c.warnings == []
 
 
 def test_undated_articles_come_after_dated_ones_in_input_order():

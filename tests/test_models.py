@@ -1,5 +1,7 @@
 """Model management (status, download errors), the `models` CLI, and StanzaAnnotator loading."""
+import io
 import json
+import zipfile
 
 import pytest
 from click.testing import CliRunner
@@ -11,8 +13,22 @@ from quotetrack.cli import cli
 from quotetrack.records import Article
 
 
+def fake_pt(size):
+    """Bytes shaped like a torch.save file (a zip archive) of exactly ``size`` bytes (at
+    least ~150); no model inside."""
+    def archive(n):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+            z.writestr("archive/data.pkl", b"x" * n)
+        return buf.getvalue()
+
+    overhead = len(archive(0))
+    return archive(max(0, size - overhead))
+
+
 def fake_models(root, processors, *, with_embeddings=True):
-    """A model folder with empty model files and a minimal resources.json (no real models)."""
+    """A model folder with tiny zip-archive model files and a minimal resources.json (no
+    real models)."""
     dep = [{"model": "pretrain", "package": "conll17"}]
     res = {"en": {"default_processors": {"tokenize": "combined", "mwt": "combined", "lemma": "combined",
                                          "pos": "combined", "depparse": "combined", "ner": "ontonotes"},
@@ -23,10 +39,10 @@ def fake_models(root, processors, *, with_embeddings=True):
     for proc in processors:
         name = res["en"]["default_processors"][proc]
         (root / "en" / proc).mkdir(parents=True)
-        (root / "en" / proc / f"{name}.pt").write_bytes(b"x" * 100)
+        (root / "en" / proc / f"{name}.pt").write_bytes(fake_pt(200))
     if with_embeddings:
         (root / "en" / "pretrain").mkdir(parents=True)
-        (root / "en" / "pretrain" / "conll17.pt").write_bytes(b"x" * 1000)
+        (root / "en" / "pretrain" / "conll17.pt").write_bytes(fake_pt(1000))
     return root
 
 
@@ -42,7 +58,7 @@ def test_status_says_which_path_extract_takes(tmp_path):
     full = models.status(fake_models(tmp_path / "full", models.DEFAULT_PROCESSORS))
     assert full.path == models.PATH_PARSE
     assert set(full.loadable) == set(models.DEFAULT_PROCESSORS)
-    assert full.total_bytes == 6 * 100 + 1000
+    assert full.total_bytes == 6 * 200 + 1000
     tok = models.status(fake_models(tmp_path / "tok", ["tokenize", "mwt"], with_embeddings=False))
     assert tok.path == models.PATH_TOKENIZE
     # a parser without its embeddings is installed but cannot load
@@ -51,6 +67,58 @@ def test_status_says_which_path_extract_takes(tmp_path):
     assert dep.installed and not dep.loadable and dep.missing_dependencies == ("pretrain/conll17",)
     assert broken.path == models.PATH_TOKENIZE
     assert "incomplete" in models.format_status(broken)
+
+
+def test_status_does_not_call_a_folder_of_garbage_files_ok(tmp_path):
+    root = fake_models(tmp_path / "garbage", models.DEFAULT_PROCESSORS)
+    whole = fake_pt(5000)
+    damage = {"tokenize": b"x" * 100,                      # not a torch file at all
+              "mwt": b"",                                  # empty
+              "pos": whole[:len(whole) // 2],              # a zip cut short: no directory
+              "lemma": b"<html>404 Not Found</html>"}      # an error page saved as a model
+    for proc, data in damage.items():
+        next((root / "en" / proc).glob("*.pt")).write_bytes(data)
+    st = models.status(root)
+    by_name = {p.name: p for p in st.processors}
+    for proc in damage:
+        assert by_name[proc].installed and not by_name[proc].loadable, proc
+        assert by_name[proc].damaged, proc
+    assert "truncated" in by_name["pos"].damaged[0] and "empty" in by_name["mwt"].damaged[0]
+    assert st.path == models.PATH_BUILTIN
+    text = models.format_status(st)
+    for proc in damage:
+        line = next(x for x in text.splitlines() if x.strip().startswith(proc))
+        assert " ok " not in line and "damaged" in line, line
+    # A damaged embedding file makes the processors that need it incomplete, not ok.
+    (root / "en" / "pretrain" / "conll17.pt").write_bytes(b"\0" * 64)
+    dep = {p.name: p for p in models.status(root).processors}["depparse"]
+    assert not dep.loadable and "pretrain/conll17" in dep.missing_dependencies[0]
+
+
+def test_status_needs_a_resources_json_that_parses(tmp_path):
+    root = fake_models(tmp_path, models.DEFAULT_PROCESSORS)
+    assert models.status(root).path == models.PATH_PARSE
+    (root / "resources.json").write_bytes(b"\x89PNG garbage {")
+    st = models.status(root)
+    assert st.loadable == [] and st.path == models.PATH_BUILTIN
+    assert "not valid JSON" in st.resources_error
+    assert "resources.json not valid JSON" in models.format_status(st)
+    (root / "resources.json").write_text("[1, 2]", encoding="utf-8")
+    assert models.status(root).loadable == []
+    result = CliRunner().invoke(cli, ["models", "status", "--models-dir", str(root), "--json"])
+    assert result.exit_code == 0 and json.loads(result.stdout)["resources_error"]
+
+
+def test_legacy_pickle_model_files_count_as_model_files(tmp_path):
+    # Stanza's older models (the shared tokenizer among them) are torch's legacy format:
+    # a pickle starting with protocol 2 and torch's magic number.
+    legacy = tmp_path / "old.pt"
+    legacy.write_bytes(b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19." + b"\0" * 50)
+    assert models.model_file_problem(legacy) is None
+    modern = tmp_path / "new.pt"
+    modern.write_bytes(fake_pt(300))
+    assert models.model_file_problem(modern) is None
+    assert models.model_file_problem(tmp_path / "missing.pt").startswith("unreadable")
 
 
 def test_processor_lists_are_checked_and_completed():

@@ -125,3 +125,104 @@ def test_find_actor_by_name_with_courtesy_words_or_title():
     with pytest.raises(report.ReportError, match="several actors"):
         report.find_actor(net, "Ms Halvorsen")  # Ingrid or Per: say so, never guess
     assert report.find_actor(net, "Mr Per Halvorsen") != ingrid
+
+
+# -- untrusted text: terminals, spreadsheets, encodings --------------------------------------
+
+ESC_NAME = "Red \x1b[31mParty"  # a "name" that turns a terminal red
+
+
+def hostile_network():
+    from dataclasses import replace
+
+    from conftest import make_attribution as attr
+    from quotetrack.graph import Corpus
+    from quotetrack.records import Span
+
+    accuse = attr("a1", "accuse", ESC_NAME, kind="organization", target="Norway",
+                  date="2024-01-01")
+    # A lone surrogate is legal in JSON; it reaches the report through attributions.jsonl.
+    words = "\x1b]0;pwned\x07stop the \x9b2Jfleet\r\nnow\ud800"
+    accuse = replace(accuse, content=Span(words, accuse.content.start,
+                                          accuse.content.start + len(words)))
+    return build(Corpus.of([
+        accuse,
+        attr("a1", "deny", "Norway", kind="country", target=ESC_NAME,
+             content="=cmd\x00 nonsense", date="2024-01-02")]))
+
+
+HOSTILE = "\x1b]0;pwned\x07stop the \x9b2Jfleet\r\nnow\ud800"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_text_and_markdown_strip_escape_sequences_and_controls(fmt):
+    # Before: the report printed "\x1b[31m" from the article straight to the terminal.
+    net = hostile_network()
+    assert "\x1b" in "".join(d["label"] for _, d in net.graph.nodes(data=True))
+    out = report.render(report.build_report(net), fmt, network=net)
+    assert "Red" in out and "Norway" in out
+    quotes = pd.DataFrame({"answer": [HOSTILE, "=cmd\x00 nonsense"], "n": [1, 2],
+                           "\x1b[1mcolumn": ["a\tb", "c"]})
+    table = report.render({"answers": quotes}, fmt)
+    assert "stop the fleet now\ufffd" in table and "=cmd nonsense" in table
+    for text in (out, table):
+        assert not any(c in text for c in "\x1b\x07\x9b\x00\r\t\ud800"), repr(text)
+
+
+def test_terminal_safe():
+    assert report.terminal_safe("\x1b[31mX\x1b[0m") == "X"
+    assert report.terminal_safe("a\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\b") == "alinkb"
+    assert report.terminal_safe("tab\tand\nline\x07") == "tab\tand\nline"
+    assert report.terminal_safe("tab\tand\r\nline", one_line=True) == "tab and line"
+    assert report.terminal_safe("\ud800 \u202b\u05e9\u05dc\u05d5\u05dd e\u0301") == (
+        "\ufffd \u202b\u05e9\u05dc\u05d5\u05dd e\u0301")  # RTL and combining marks stay
+
+
+def test_csv_and_json_of_hostile_text_can_be_written_out():
+    net = hostile_network()
+    tables = report.build_report(net)
+    for fmt in ("csv", "json"):
+        out = report.render(tables, fmt, network=net)
+        out.encode("utf-8")  # before: a lone surrogate made the print fail
+        assert "\x1b" not in out or fmt == "csv"
+    data = json.loads(report.render({"answers": pd.DataFrame({"answer": [HOSTILE]})}, "json"))
+    assert data["answers"][0]["answer"] == HOSTILE  # JSON keeps the text, escaped
+    df = pd.DataFrame({"=act": ["x"], "n": [1]})  # a column named by the data is a cell too
+    assert report.render({"speakers": df}, "csv").splitlines()[0] == "'=act,n"
+
+
+def test_cli_report_to_the_terminal_prints_no_escape_sequence(tmp_path):
+    from click.testing import CliRunner
+
+    from quotetrack.cli import cli
+    from quotetrack.io.writers import ExtractOutput
+    from quotetrack.records import ArticleStatus
+
+    out = tmp_path / "out"
+    with ExtractOutput(out) as w:
+        w.add(ArticleStatus("a1", "in/a1.txt", "ok", date="2024-01-01"),
+              hostile_network().corpus.attributions)
+    for fmt in ("text", "markdown"):
+        result = CliRunner().invoke(cli, ["report", str(out), "--format", fmt])
+        assert result.exit_code == 0, result.output
+        assert "Red" in result.stdout and "\x1b" not in result.output
+    result = CliRunner().invoke(cli, ["report", str(out), "--actor", "\x1b[2Jnobody at all"])
+    assert result.exit_code == 1 and "\x1b" not in result.output
+
+
+def test_cli_report_of_a_damaged_attributions_jsonl_fails(tmp_path):
+    # Before: exit 0 and a report of whatever lines still parsed, with one warning.
+    import shutil
+
+    from click.testing import CliRunner
+
+    from quotetrack.cli import cli
+
+    d = tmp_path / "out"
+    shutil.copytree(FIXTURES / "outdir_a", d)
+    with open(d / "attributions.jsonl", "ab") as f:
+        f.write(b"\x00\x00\x00\x00garbage")
+    result = CliRunner().invoke(cli, ["report", str(FIXTURES / "outdir_b"), str(d)])
+    assert result.exit_code == 1 and result.stdout == ""
+    (line,) = result.stderr.strip().splitlines()
+    assert f"{d / 'attributions.jsonl'}, line 16: truncated" in line

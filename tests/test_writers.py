@@ -8,8 +8,10 @@ import stat
 import pandas as pd
 import pytest
 
-from quotetrack.io.writers import (ExtractOutput, atomic_write, open_output,
-                                   read_attributions, spreadsheet_safe)
+from quotetrack.io import writers
+from quotetrack.io.writers import (ExtractOutput, atomic_write, atomic_write_all, open_output,
+                                   read_attributions, read_csv_rows, spreadsheet_safe,
+                                   spreadsheet_unescape)
 from quotetrack.records import (ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, Article, ArticleStatus,
                                 Attribution, Span, Speaker)
 
@@ -105,6 +107,32 @@ def test_spreadsheet_safe(value, expected):
     assert spreadsheet_safe(value) == expected
 
 
+@pytest.mark.parametrize("value", [
+    "=1", "+2", "-3", "@4", "\t5", "\r6", "'=7", "''-8", "'tis", "'", "''", "plain", "",
+    "a=b", "'plain", "=", "'" * 3 + "@x"])
+def test_spreadsheet_unescape_undoes_the_escape_exactly(value):
+    safe = spreadsheet_safe(value)
+    assert not safe.startswith(("=", "+", "-", "@", "\t", "\r"))
+    assert spreadsheet_unescape(safe) == value
+    # A value that already starts with "'" before a formula character gets one more, so an
+    # id written as "'=7" cannot come back as "=7".
+    if value.lstrip("'").startswith(("=", "-")) and value.startswith("'"):
+        assert safe == "'" + value
+
+
+def test_read_csv_rows_unescapes_and_reads_huge_fields(tmp_path):
+    import csv
+
+    title = "=" + "x" * 300_000  # past the csv module's 131,072-character field limit
+    with ExtractOutput(tmp_path) as out:
+        out.add(ArticleStatus(article_id="-1", path="in/@a.txt", status="ok", title=title))
+    assert "'-1" in (tmp_path / "articles.csv").read_text(encoding="utf-8")
+    limit = csv.field_size_limit()
+    (row,) = read_csv_rows(tmp_path / "articles.csv")
+    assert (row["article_id"], row["path"], row["title"]) == ("-1", "in/@a.txt", title)
+    assert csv.field_size_limit() == limit  # the process-wide limit is restored
+
+
 # ---------------------------------------------------------------- ExtractOutput
 
 
@@ -153,6 +181,53 @@ def test_failed_run_leaves_previous_files(tmp_path):
                 out.add(ok_status(2), [attribution(), formula_attribution()])
                 raise exc()
         assert {n: (out_dir / n).read_bytes() for n in listing(out_dir)} == before
+
+
+def failing_fsync(monkeypatch, nth):
+    """Make the ``nth`` fsync of the writers fail as on a full disk."""
+    calls = []
+    real = os.fsync
+
+    def fsync(fd):
+        calls.append(fd)
+        if len(calls) == nth:
+            raise OSError(28, "No space left on device")
+        real(fd)
+
+    monkeypatch.setattr(writers.os, "fsync", fsync)
+    return calls
+
+
+@pytest.mark.parametrize("nth", [1, 2, 3])
+def test_full_disk_at_the_end_leaves_all_old_files(tmp_path, monkeypatch, nth):
+    # Before: the three files were synced and renamed one by one, so a full disk on the
+    # second left a new articles.csv beside the old attributions.
+    out_dir = tmp_path / "out"
+    with ExtractOutput(out_dir) as out:
+        out.add(ok_status(1), [attribution()])
+    before = {n: (out_dir / n).read_bytes() for n in listing(out_dir)}
+    failing_fsync(monkeypatch, nth)
+    with pytest.raises(OSError, match="No space"):
+        with ExtractOutput(out_dir) as out:
+            out.add(ok_status(2), [attribution(), formula_attribution()])
+    assert {n: (out_dir / n).read_bytes() for n in listing(out_dir)} == before
+
+
+def test_atomic_write_all_renames_only_after_every_file_is_on_disk(tmp_path, monkeypatch):
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("old a")
+    failing_fsync(monkeypatch, 2)
+    with pytest.raises(OSError):
+        with atomic_write_all([a, b]) as (fa, fb):
+            fa.write("new a")
+            fb.write("new b")
+    assert listing(tmp_path) == ["a.csv"] and a.read_text() == "old a"
+    monkeypatch.undo()
+    with atomic_write_all([a, b]) as (fa, fb):
+        fa.write("new a")
+        fb.write("new b")
+    assert (a.read_text(), b.read_text()) == ("new a", "new b")
+    assert listing(tmp_path) == ["a.csv", "b.csv"]
 
 
 def test_failed_first_run_leaves_nothing(tmp_path):

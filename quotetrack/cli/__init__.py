@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import time
 
@@ -80,7 +81,7 @@ def cli(ctx, verbose, quiet):
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0,
               help="Worker processes for the built-in annotator (0 = one per core).")
 @click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES, show_default=True,
-              help="Skip input files larger than this.")
+              help="Skip input files (and JSONL/CSV records, stdin) larger than this.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress on stderr (default: when stderr is a terminal and -q is not given).")
 def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
@@ -91,6 +92,13 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
     'text' column (optional id, title, date, source, url). Bad files are reported one
     line each (and in articles.csv) and the rest of the batch goes on; reading warnings
     (e.g. a file decoded as cp1252) go to stderr and to the message column of articles.csv.
+    Only regular files are read (a FIFO or device is skipped; pipe data in with '-'), and
+    never the files under the output folder.
+
+    The output folder is replaced only by a run that read something: when no input could
+    be read, or an input path does not exist and fewer articles were read than the folder
+    holds, the command exits 1 and leaves it as it was. One run at a time writes a folder
+    (it holds a .quotetrack.lock meanwhile); SIGTERM and Ctrl-C leave it as it was.
 
     Example:
 
@@ -99,7 +107,7 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
         quotetrack extract news.jsonl -o - | jq .act
     """
     from ..models import ModelsMissing
-    from ..pipeline import extract_files
+    from ..pipeline import ExtractError, Terminated, extract_files, sigterm_aborts
 
     annotator = _annotator(nlp, models_dir, device)
     show = (sys.stderr.isatty() and not console().quiet) if progress is None else progress
@@ -111,8 +119,17 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
         bar.update(summary.articles, f"{summary.attributions} attributions")
 
     try:
-        summary = extract_files(inputs, outdir, annotator=annotator, jobs=jobs,
-                                max_bytes=max_bytes, stream=sys.stdout, on_progress=on_progress)
+        with sigterm_aborts():
+            summary = extract_files(inputs, outdir, annotator=annotator, jobs=jobs,
+                                    max_bytes=max_bytes, stream=sys.stdout,
+                                    on_progress=on_progress)
+    except Terminated:
+        bar.close()
+        kept = "" if outdir == "-" else f"; {outdir} left as it was"
+        click.echo(f"quotetrack: terminated{kept}", err=True)
+        sys.exit(128 + signal.SIGTERM)
+    except ExtractError as exc:
+        raise click.ClickException(str(exc))
     except BrokenPipeError:
         # `quotetrack extract ... -o - | head`: the reader left; that is not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -2,7 +2,9 @@
 
 Registered on the main group in :mod:`quotetrack.cli` (``cli.add_command(export)``,
 ``cli.add_command(report)``). Library errors become one clear line (exit 1); data goes to
-stdout, messages to stderr.
+stdout, messages to stderr. A damaged ``attributions.jsonl`` or unreadable ``articles.csv``
+is such an error, not a warning. Messages quote article text (names, ids), so they pass
+through :func:`quotetrack.report.terminal_safe` before reaching the terminal.
 """
 from __future__ import annotations
 
@@ -28,17 +30,24 @@ def graph_options(f):
     return f
 
 
+def _safe(message: str) -> str:
+    from ..report import terminal_safe
+
+    return terminal_safe(message, one_line=True)
+
+
 def _network(outdirs, level: str):
     from ..graph import OutdirError, build, load
 
     try:
         corpus = load(list(outdirs))
     except OutdirError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(_safe(str(exc)))
     except OSError as exc:
-        raise click.ClickException(f"cannot read {exc.filename or 'input'}: {exc.strerror}")
+        raise click.ClickException(_safe(f"cannot read {exc.filename or 'input'}: "
+                                         f"{exc.strerror}"))
     for line in corpus.warnings:
-        note(f"quotetrack: {line}")
+        note(_safe(f"quotetrack: {line}"))
     if not corpus.attributions:
         note("quotetrack: no attributions in " + ", ".join(map(str, outdirs))
              + "; the graph is empty")
@@ -58,9 +67,11 @@ def export(outdirs, level, fmt, output):
     """Export the graph of who accuses and who answers whom.
 
     OUTDIR... are folders written by `quotetrack extract -o OUTDIR`; give several to
-    combine batches (an attribution seen twice counts once). Nodes are actors merged
-    across articles; edges go from speaker to target, one per act, weighted by the number
-    of statements; `answers` edges link a denial or rejection to the accusation it answers.
+    combine batches (an attribution seen twice counts once; one article id naming two
+    different articles in two folders is kept apart as FOLDER/ID, with a note). Nodes are
+    actors merged across articles; edges go from speaker to target, one per act, weighted
+    by the number of statements; `answers` edges link a denial or rejection to the
+    accusation it answers. CSV cells a spreadsheet would run as a formula start with '.
 
     Example:
 
@@ -85,7 +96,9 @@ def export(outdirs, level, fmt, output):
             output.parent.mkdir(parents=True, exist_ok=True)
         paths = write(net, fmt, output)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {exc.filename or output}: {exc.strerror}")
+        # Every format replaces all its files or none: the old ones are intact.
+        raise click.ClickException(_safe(f"cannot write {exc.filename or output}: "
+                                         f"{exc.strerror or exc}; previous output left as it was"))
     g = net.graph
     note(f"quotetrack: {g.number_of_nodes()} actors, {g.number_of_edges()} edges "
          f"({level} level) -> " + ", ".join(str(p) for p in paths))
@@ -125,7 +138,9 @@ def report(outdirs, level, fmt, actor, sections, top):
         tables = rep.build_report(net, actor=actor, top=top, sections=list(sections) or None)
         text = rep.render(tables, fmt, network=net, actor=actor)
     except rep.ReportError as exc:
-        raise click.ClickException(str(exc))
+        raise click.ClickException(_safe(str(exc)))
+    if fmt == "csv" and sys.stdout.isatty():
+        text = rep.terminal_safe(text)  # text and markdown are made safe by render
     click.echo(text, nl=False)
     sys.stdout.flush()  # the data before the closing message, when both go to one terminal
     if fmt == "text":

@@ -49,6 +49,8 @@ PathLike = Union[str, Path]
 
 # brat: "T12<TAB>Type 1 5;7 9<TAB>text" and "E3<TAB>Type:T12 Role:T4 ...".
 _OFFSETS = re.compile(r"^\d+ \d+(?:;\d+ \d+)*$")
+# More digits than any text's offset has: such a span is out of range, whatever its value.
+_MAX_OFFSET_DIGITS = 15
 # Attributes, relations, equivalences, normalisations, modifiers: nothing scored here.
 _OTHER_BRAT_LINES = frozenset("AR*NM")
 
@@ -204,6 +206,7 @@ def _parse_ann(lines: Sequence[str], text: str, where: str) -> List[GoldAttribut
                     where, mismatched)
 
     out = []
+    seen: Dict[Tuple[Fragments, Fragments, Fragments], str] = {}
     for event_id, trigger_type, roles in events:
         if not trigger_type.startswith("Attribution"):
             continue
@@ -221,6 +224,12 @@ def _parse_ann(lines: Sequence[str], text: str, where: str) -> List[GoldAttribut
             log.warning("%s: %s has neither cue nor content; skipped", where, event_id)
             continue
         frags = {role: tuple(sorted(set(found[role]))) for role in ROLES}
+        key = (frags["source"], frags["cue"], frags["content"])
+        if key in seen:
+            # One attribution annotated twice (a copied event) is one gold item, not two.
+            log.warning("%s: %s repeats %s; counted once", where, event_id, seen[key])
+            continue
+        seen[key] = event_id
         out.append(GoldAttribution(**frags, is_direct=_is_direct(text, frags["content"]),
                                    event_id=event_id))
     return out
@@ -235,6 +244,8 @@ def _parse_span(cols: Sequence[str], n_chars: int) -> Optional[Fragments]:
         return None
     frags = []
     for part in offsets.split(";"):
+        if any(len(x) > _MAX_OFFSET_DIGITS for x in part.split()):
+            return None  # out of range for any text; int() would refuse 5,000 digits anyway
         s, e = (int(x) for x in part.split())
         if not 0 <= s <= e <= n_chars:
             return None

@@ -6,7 +6,10 @@
 * :mod:`.tables` -- tidy CSV tables for pandas: actors, edges, answers, statements.
 
 Every writer writes atomically (a temporary file renamed into place), so an interrupted export
-never leaves a half-written file under the final name.
+never leaves a half-written file under the final name; the CSV formats replace all their files
+together or none (a full disk leaves the previous export whole). Every CSV cell is
+spreadsheet-safe (:func:`quotetrack.io.writers.spreadsheet_safe`); :func:`read_table` reads a
+tidy table back with the escape undone.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ from ._common import PathLike, xml_text  # noqa: F401  (xml_text: public helper)
 from .gephi_csv import write_gephi_csv
 from .gexf import write_gexf
 from .graphml import write_graphml
-from .tables import write_tables
+from .tables import read_table, write_tables  # noqa: F401  (read_table: public)
 
 #: Export formats and what ``-o PATH`` names for each: a file or a folder.
 FORMATS: Dict[str, str] = {"gexf": "file", "graphml": "file", "gephi-csv": "folder",

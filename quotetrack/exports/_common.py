@@ -1,14 +1,19 @@
 """What every export shares: XML-safe text, attribute cleaning for networkx's XML writers,
-and one spreadsheet-safe CSV writer."""
+and one spreadsheet-safe CSV writer.
+
+Every CSV cell goes through :func:`quotetrack.io.writers.spreadsheet_safe` (the one rule for
+all of quotetrack's CSV files); read the tables back with :func:`read_csv_rows` or
+:func:`quotetrack.exports.tables.read_table`, which undo the escape.
+"""
 from __future__ import annotations
 
 import csv
 import datetime as _dt
 import re
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Sequence, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Sequence, Tuple, Union
 
-from ..io.writers import atomic_write, spreadsheet_safe
+from ..io.writers import atomic_write_all, read_csv_rows, spreadsheet_safe  # noqa: F401
 
 PathLike = Union[str, Path]
 
@@ -85,20 +90,42 @@ def _attributes(d: Dict[str, Any], spells: bool) -> Tuple[Dict[str, Any], List[s
     return data, dates
 
 
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict], *,
-              safe: bool = True) -> Path:
-    """Write ``rows`` as CSV (atomically); with ``safe``, text cells are spreadsheet-safe."""
-    with atomic_write(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(columns)
-        for row in rows:
-            cells = []
-            for c in columns:
-                v = row.get(c, "")
-                if v is None:
-                    v = ""
-                if safe and isinstance(v, str):
-                    v = spreadsheet_safe(v)
-                cells.append(v)
-            w.writerow(cells)
-    return path
+def _cells(columns: Sequence[str], row: dict) -> list:
+    cells = []
+    for c in columns:
+        v = row.get(c, "")
+        cells.append("" if v is None else spreadsheet_safe(v))
+    return cells
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[dict]) -> Path:
+    """Write ``rows`` as CSV (atomically), text cells spreadsheet-safe."""
+    return write_csv_set(Path(path).parent, {Path(path).name: (columns, rows)})[0]
+
+
+def write_csv_set(folder: Path, tables: Mapping[str, Tuple[Sequence[str], Iterable[dict]]]
+                  ) -> List[Path]:
+    """Write several CSV files into ``folder`` as one set: all new files or all old ones.
+
+    Every table is written to a temporary file and synced before any is renamed into place
+    (:func:`quotetrack.io.writers.atomic_write_all`), so a full disk or a failing row leaves
+    the previous export whole. Text cells are spreadsheet-safe; numbers are written as
+    numbers.
+
+    Args:
+        folder: An existing folder.
+        tables: File name -> (columns, rows), in the order written.
+
+    Returns:
+        The paths written, in the order of ``tables``.
+    """
+    folder = Path(folder)
+    paths = [folder / name for name in tables]
+    # backslashreplace: a lone surrogate (legal in JSON, not in UTF-8) must not fail the export.
+    with atomic_write_all(paths, "w", newline="", errors="backslashreplace") as files:
+        for fh, (columns, rows) in zip(files, tables.values()):
+            w = csv.writer(fh)
+            w.writerow([spreadsheet_safe(c) for c in columns])
+            for row in rows:
+                w.writerow(_cells(columns, row))
+    return paths

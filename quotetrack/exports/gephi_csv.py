@@ -3,15 +3,17 @@
 
 In Gephi: File > Import spreadsheet, nodes table first, then edges ("append to existing
 workspace"); pick "Intervals" as the time representation to get the timeline. Text cells a
-spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``) are neutralised
-with a leading ``'``, since these files are meant to be opened in spreadsheets too.
+spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, tab, CR) are
+neutralised with a leading ``'`` (:func:`quotetrack.io.writers.spreadsheet_safe`), since these
+files are meant to be opened in spreadsheets too. Both files are replaced together or not at
+all.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable, List, Tuple
 
-from ._common import PathLike, write_csv
+from ._common import PathLike, write_csv_set
 
 NODES_CSV = "nodes.csv"
 EDGES_CSV = "edges.csv"
@@ -67,6 +69,6 @@ def write_gephi_csv(network, folder: PathLike) -> Tuple[Path, Path]:
     graph = getattr(network, "graph", network)
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    nodes = write_csv(folder / NODES_CSV, NODE_COLUMNS, node_rows(graph))
-    edges = write_csv(folder / EDGES_CSV, EDGE_COLUMNS, edge_rows(graph))
+    nodes, edges = write_csv_set(folder, {NODES_CSV: (NODE_COLUMNS, node_rows(graph)),
+                                          EDGES_CSV: (EDGE_COLUMNS, edge_rows(graph))})
     return nodes, edges

@@ -2,16 +2,24 @@
 
 One row per observation, one column per variable, ids that join across tables
 (``edges.source`` = ``actors.id``; ``answers.answer_id`` = ``statements.id``). Multi-valued cells
-are ``;``-joined strings. Text is written exactly as extracted, for analysis; the spreadsheet-safe
-files are the Gephi ones (:mod:`.gephi_csv`). Read them with ``pandas.read_csv(path,
-keep_default_na=False)`` to keep empty strings empty.
+are ``;``-joined strings.
+
+Like every CSV quotetrack writes, text cells a spreadsheet would run as a formula get a leading
+``'`` (:func:`quotetrack.io.writers.spreadsheet_safe`): ``=HYPERLINK(...)`` in a quote or an
+article id is written ``'=HYPERLINK(...)``. :func:`read_table` reads a table back into pandas
+with that escape undone and empty strings kept empty, so text and ids come back exactly as
+extracted (``pandas.read_csv(path, keep_default_na=False)`` gives the escaped cells).
+
+The four files are replaced together: an export that fails (a full disk) leaves the previous
+four tables as they were and no temporary files.
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Dict, List, Tuple
 
-from ._common import PathLike, write_csv
+from ..io.writers import spreadsheet_unescape
+from ._common import PathLike, write_csv_set
 
 ACTOR_COLUMNS = ("id", "label", "kind", "affiliation", "titles", "aliases", "ambiguous",
                  "candidates", "statements", "mentions", "first_date", "last_date", "articles",
@@ -112,12 +120,42 @@ def frames(network) -> Dict[str, "object"]:
 
 
 def write_tables(network, folder: PathLike) -> List[Path]:
-    """Write the four tables into ``folder`` (created if missing), each atomically.
+    """Write the four tables into ``folder`` (created if missing): all four or none.
 
     Returns:
         The paths written.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    return [write_csv(folder / name, TABLES[name], table, safe=False)
-            for name, table in rows(network).items()]
+    # Every row is built before any file is opened: a failing row leaves nothing behind.
+    tables = {name: (TABLES[name], table) for name, table in rows(network).items()}
+    return write_csv_set(folder, tables)
+
+
+#: Columns of the tables that hold numbers and flags; every other column is text.
+NUMBER_COLUMNS = frozenset({"weight", "statements", "mentions"})
+FLAG_COLUMNS = frozenset({"ambiguous", "same_article", "on_behalf"})
+
+
+def read_table(path: PathLike):
+    """One table written by :func:`write_tables` as a pandas DataFrame, text exact.
+
+    Text columns stay text (an article id ``007`` does not become the number 7), with the
+    spreadsheet escape undone and empty cells as empty strings; ``weight``, ``statements``
+    and ``mentions`` are integers, the yes/no columns booleans.
+
+    Example:
+        >>> statements = read_table("tables/statements.csv")  # doctest: +SKIP
+    """
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    df = df.rename(columns=spreadsheet_unescape)
+    for col in df.columns:
+        if col in NUMBER_COLUMNS:
+            df[col] = pd.to_numeric(df[col]).astype("int64") if len(df) else df[col]
+        elif col in FLAG_COLUMNS:
+            df[col] = df[col].map(lambda v: v == "True").astype(bool)
+        else:
+            df[col] = df[col].map(spreadsheet_unescape).astype(object)
+    return df

@@ -18,12 +18,16 @@ date and url; ``article_id`` is the ``newdoc id`` or the file stem.
 
 Parsing is plain Python (no Stanza, no torch): a 1,000-token document reads in a few
 milliseconds. Bad input raises :class:`ConlluError` naming the line; :func:`conllu_items`
-turns that into one error status so a batch goes on.
+turns that into one error status so a batch goes on. Offsets are checked before any text
+is built from them: an ``end_char`` beyond :data:`OFFSET_SCALE` times the document's own
+size (or :data:`OFFSET_FLOOR`, whichever is larger) is an error, so a 130-byte file
+cannot ask for gigabytes.
 """
 from __future__ import annotations
 
 import os
 import re
+import stat
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
 
@@ -32,6 +36,12 @@ from ..records import Article, ArticleStatus
 
 #: File extensions read as CoNLL-U.
 CONLLU_EXTENSIONS = (".conllu",)
+#: ``end_char`` may reach this many times the characters of the document's CoNLL-U lines:
+#: every token takes a line of ten columns, so real offsets stay well below its size.
+OFFSET_SCALE = 4
+#: ... or this many characters, whichever is larger (room for a document whose offsets
+#: index a longer original, e.g. when only some of its sentences were kept).
+OFFSET_FLOOR = 1 << 16
 
 #: GUM entity types -> the OntoNotes-style NER types Stanza uses.
 GUM_ENTITY_TYPES = {"person": "PERSON", "organization": "ORG", "place": "GPE"}
@@ -60,10 +70,10 @@ class _Word:
 class _Surface:
     """One surface token: a plain word or a multi-word token (``3-4 Mecca's``)."""
 
-    __slots__ = ("form", "words", "misc")
+    __slots__ = ("form", "words", "misc", "line")
 
-    def __init__(self, form: str, misc: Dict[str, str]):
-        self.form, self.misc, self.words = form, misc, []
+    def __init__(self, form: str, misc: Dict[str, str], line: int = 0):
+        self.form, self.misc, self.words, self.line = form, misc, [], line
 
 
 class _Sentence:
@@ -98,9 +108,17 @@ def _unescape_spaces(value: str) -> str:
 
 def _documents(lines: Iterable[str]) -> Iterator[Tuple[Dict[str, str], List[_Sentence], int]]:
     """(document comments, sentences, first line number) per document."""
+    for meta, sents, line, _ in _sized_documents(lines):
+        yield meta, sents, line
+
+
+def _sized_documents(lines: Iterable[str]
+                     ) -> Iterator[Tuple[Dict[str, str], List[_Sentence], int, int]]:
+    """(document comments, sentences, first line number, characters of its lines) per document."""
     doc_meta: Dict[str, str] = {}
     sents: List[_Sentence] = []
     doc_line = 1
+    doc_chars = 0
     cur: Optional[_Sentence] = None
     pending_par = False
     mwt_end = 0
@@ -125,6 +143,9 @@ def _documents(lines: Iterable[str]) -> Iterator[Tuple[Dict[str, str], List[_Sen
 
     for lineno, raw in enumerate(lines, 1):
         line = raw.rstrip("\r\n")
+        doc_chars += len(raw) + 1
+        if "\x00" in line:
+            raise ConlluError(f"line {lineno}: NUL character (a binary or corrupt file)")
         if not line.strip():
             close(lineno)
             continue
@@ -135,8 +156,8 @@ def _documents(lines: Iterable[str]) -> Iterator[Tuple[Dict[str, str], List[_Sen
             if key == "newdoc" or key.startswith("newdoc ") or key == "newdoc id":
                 close(lineno)
                 if sents or doc_meta:
-                    yield doc_meta, sents, doc_line
-                doc_meta, sents, doc_line = {}, [], lineno
+                    yield doc_meta, sents, doc_line, doc_chars - len(raw) - 1
+                doc_meta, sents, doc_line, doc_chars = {}, [], lineno, len(raw) + 1
                 doc_meta["newdoc"] = value if eq else ""
                 pending_par = False
                 continue
@@ -166,7 +187,7 @@ def _documents(lines: Iterable[str]) -> Iterator[Tuple[Dict[str, str], List[_Sen
             a, _, b = wid.partition("-")
             if not (a.isdigit() and b.isdigit()) or int(a) != len(cur.words) + 1 or int(b) < int(a):
                 raise ConlluError(f"line {lineno}: bad multi-word token range {wid!r}")
-            cur.surfaces.append(_Surface(cols[1], _misc(cols[9])))
+            cur.surfaces.append(_Surface(cols[1], _misc(cols[9]), lineno))
             mwt_end = int(b)
             continue
         if not wid.isdigit() or int(wid) != len(cur.words) + 1:
@@ -186,12 +207,12 @@ def _documents(lines: Iterable[str]) -> Iterator[Tuple[Dict[str, str], List[_Sen
         if w.id <= mwt_end:
             cur.surfaces[-1].words.append(w)
         else:
-            s = _Surface(w.form, w.misc)
+            s = _Surface(w.form, w.misc, lineno)
             s.words.append(w)
             cur.surfaces.append(s)
     close(-1)
     if sents:
-        yield doc_meta, sents, doc_line
+        yield doc_meta, sents, doc_line, doc_chars
     elif doc_meta.get("newdoc") is not None and doc_meta:
         raise ConlluError(f"line {doc_line}: document has no sentences")
 
@@ -218,8 +239,13 @@ def _align(text: str, forms: Sequence[str]) -> Optional[List[int]]:
     return out if not text[pos:].strip() else None
 
 
-def _absolute_offsets(sents: List[_Sentence]) -> Optional[List[Tuple[int, int]]]:
-    """(start, end) per surface token from Stanza's start_char/end_char, when all have them."""
+def _absolute_offsets(sents: List[_Sentence],
+                      limit: Optional[int] = None) -> Optional[List[Tuple[int, int]]]:
+    """(start, end) per surface token from Stanza's start_char/end_char, when all have them.
+
+    Raises:
+        ConlluError: An ``end_char`` beyond ``limit`` (checked before any text is built).
+    """
     out = []
     last = 0
     for sent in sents:
@@ -232,6 +258,11 @@ def _absolute_offsets(sents: List[_Sentence]) -> Optional[List[Tuple[int, int]]]
                 return None
             if a < last or b - a != len(s.form):
                 return None
+            if limit is not None and b > limit:
+                raise ConlluError(
+                    f"line {s.line}: end_char={b} of {s.form[:20]!r} is far beyond this "
+                    f"document's size (at most {limit} characters allowed); the offsets are "
+                    "corrupt")
             out.append((a, b))
             last = b
     return out
@@ -258,27 +289,34 @@ def _place_words(s: _Surface, a: int) -> None:
         w.start, w.end = x, y
 
 
-def _rebuild(sents: List[_Sentence]) -> str:
-    """The article text; sets every word's start/end."""
-    absolute = _absolute_offsets(sents)
+def _rebuild(sents: List[_Sentence], limit: Optional[int] = None) -> str:
+    """The article text; sets every word's start/end.
+
+    Args:
+        sents: The document's sentences.
+        limit: Largest ``end_char`` accepted (see :func:`_absolute_offsets`); None: no check.
+    """
+    absolute = _absolute_offsets(sents, limit)
     if absolute is not None:
         any_par = any(s.newpar for s in sents[1:])
-        chars: List[str] = []
+        pieces: List[str] = []
+        length = 0
         k = 0
         for si, sent in enumerate(sents):
             for ti, s in enumerate(sent.surfaces):
                 a, _ = absolute[k]
                 k += 1
-                gap = a - len(chars)
+                gap = a - length
                 if gap > 0:
-                    fill = [" "] * gap
                     # A paragraph break: marked, or (no marks at all) a gap of 2+ between sentences.
+                    breaks = 0
                     if ti == 0 and si and (sent.newpar or (not any_par and gap >= 2)):
-                        fill[-min(2, gap):] = ["\n"] * min(2, gap)
-                    chars.extend(fill)
-                chars.extend(s.form)
+                        breaks = min(2, gap)
+                    pieces.append(" " * (gap - breaks) + "\n" * breaks)
+                pieces.append(s.form)
+                length = a + len(s.form)
                 _place_words(s, a)
-        return "".join(chars)
+        return "".join(pieces)
 
     parts: List[str] = []
     length = 0
@@ -369,8 +407,8 @@ def _gum_fields(meta: Dict[str, str]) -> List[str]:
 
 
 def _build(meta: Dict[str, str], sents: List[_Sentence], article_id: str,
-           path: Optional[str]) -> AnnotatedArticle:
-    text = _rebuild(sents)
+           path: Optional[str], limit: Optional[int] = None) -> AnnotatedArticle:
+    text = _rebuild(sents, limit)
     words = [w for s in sents for w in s.words]
     tokens: List[Token] = []
     ranges: List[Tuple[int, int]] = []
@@ -458,7 +496,8 @@ def _build(meta: Dict[str, str], sents: List[_Sentence], article_id: str,
 
 
 def parse_conllu(lines: Union[str, Iterable[str]], *, default_id: str = "conllu",
-                 path: Optional[str] = None) -> Iterator[AnnotatedArticle]:
+                 path: Optional[str] = None,
+                 max_chars: Optional[int] = None) -> Iterator[AnnotatedArticle]:
     """Articles from CoNLL-U text (a string or an iterable of lines).
 
     Args:
@@ -466,15 +505,21 @@ def parse_conllu(lines: Union[str, Iterable[str]], *, default_id: str = "conllu"
         default_id: ``article_id`` of a document without ``# newdoc id`` (numbered
             ``-2``, ``-3``, ... when there are several).
         path: Stored on each ``Article.path``.
+        max_chars: Longest article text accepted (``end_char`` offsets are also held to
+            the document's own size, see :data:`OFFSET_SCALE`).
 
     Raises:
-        ConlluError: The input is not valid CoNLL-U (the message names the line).
+        ConlluError: The input is not valid CoNLL-U (the message names the line), or its
+            offsets are out of all proportion to its size.
     """
     if isinstance(lines, str):
         lines = lines.splitlines()
     n = 0
     seen: Dict[str, int] = {}
-    for meta, sents, _ in _documents(lines):
+    for meta, sents, _, size in _sized_documents(lines):
+        limit = max(OFFSET_FLOOR, OFFSET_SCALE * size)
+        if max_chars is not None:
+            limit = min(limit, max_chars)
         n += 1
         aid = meta.get("newdoc") or (default_id if n == 1 else f"{default_id}-{n}")
         if aid in seen:
@@ -482,24 +527,46 @@ def parse_conllu(lines: Union[str, Iterable[str]], *, default_id: str = "conllu"
             aid = f"{aid}-{seen[aid]}"
         else:
             seen[aid] = 1
-        yield _build(meta, sents, aid, path)
+        yield _build(meta, sents, aid, path, limit)
 
 
-def read_conllu(path: Union[str, os.PathLike], *,
-                article_id: Optional[str] = None) -> Iterator[AnnotatedArticle]:
+def read_conllu(path: Union[str, os.PathLike], *, article_id: Optional[str] = None,
+                max_bytes: Optional[int] = None) -> Iterator[AnnotatedArticle]:
     """Articles from a ``.conllu`` file: one, or several split on ``# newdoc``.
 
     Args:
         path: The file (UTF-8).
         article_id: Id for documents without ``# newdoc id`` (default: the file stem).
+        max_bytes: When given, a file over this size is an error however large it was
+            when opened (it may still be growing), and no article text is longer.
 
     Raises:
-        ConlluError: Malformed CoNLL-U.
+        ConlluError: Malformed CoNLL-U, or over ``max_bytes``.
         OSError, UnicodeDecodeError: The file cannot be read as UTF-8.
     """
     p = Path(path)
     with open(p, encoding="utf-8-sig") as f:
-        yield from parse_conllu(f, default_id=article_id or p.stem, path=str(path))
+        lines: Iterable[str] = f if max_bytes is None else _limited(f, max_bytes)
+        yield from parse_conllu(lines, default_id=article_id or p.stem, path=str(path),
+                                max_chars=max_bytes)
+
+
+def _limited(f, max_bytes: int) -> Iterator[str]:
+    """The lines of ``f``; more than ``max_bytes`` characters in all raise :class:`ConlluError`.
+
+    Characters, not bytes: UTF-8 has at least one byte per character, so a file within
+    the limit always passes. No line is read more than ``max_bytes + 1`` at a time.
+    """
+    total = 0
+    while True:
+        line = f.readline(max_bytes + 1 - total)
+        if not line:
+            return
+        total += len(line)
+        if total > max_bytes:
+            raise ConlluError(f"file is larger than {max_bytes} bytes; raise --max-bytes to "
+                              "read it")
+        yield line
 
 
 def conllu_items(path: Union[str, os.PathLike], *, article_id: Optional[str] = None,
@@ -512,11 +579,15 @@ def conllu_items(path: Union[str, os.PathLike], *, article_id: Optional[str] = N
     p = Path(path)
     aid = article_id or p.stem
     try:
-        if max_bytes is not None and p.stat().st_size > max_bytes:
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):  # never open a FIFO or device: it may block forever
+            yield ArticleStatus(aid, str(path), "error", "not a regular file; skipped")
+            return
+        if max_bytes is not None and st.st_size > max_bytes:
             yield ArticleStatus(aid, str(path), "error",
                                 f"file is larger than {max_bytes} bytes; raise --max-bytes to read it")
             return
-        yield from read_conllu(p, article_id=aid)
+        yield from read_conllu(p, article_id=aid, max_bytes=max_bytes)
     except ConlluError as exc:
         yield ArticleStatus(aid, str(path), "error", f"bad CoNLL-U: {exc}")
     except UnicodeDecodeError as exc:

@@ -17,21 +17,29 @@ Formats, by extension:
 
 Records carry ``text`` and optionally ``id``, ``title``, ``date``, ``source``, ``url``.
 
-Text is never changed, apart from dropping a byte-order mark at the start of a file:
-``Article.text`` is the file (or JSON/CSV field) exactly as decoded, and every offset
-quotetrack reports indexes it. Files are UTF-8; a file that is not valid UTF-8 but is
-valid cp1252 (Windows Latin-1, a superset of ISO-8859-1 for printable text) is decoded as
-cp1252 with a warning, as is UTF-16 with a byte-order mark.
+Text is never changed, apart from dropping a byte-order mark at the start of a file and
+replacing, one character for one, NUL characters by spaces and lone surrogates (possible
+in JSON) by U+FFFD, with a warning: ``Article.text`` is the file (or JSON/CSV field) as
+decoded, and every offset quotetrack reports indexes it. Files are UTF-8; a file that is
+not valid UTF-8 but is valid cp1252 (Windows Latin-1, a superset of ISO-8859-1 for
+printable text) is decoded as cp1252 with a warning, as is UTF-16 with a byte-order mark.
+
+Nothing read can hang or exhaust memory: only regular files are opened (a FIFO, socket or
+device gets an error status), ``max_bytes`` bounds every file, JSONL line, CSV record and
+stdin before it is held whole, and a CSV record over it is reported alone, the records
+after it read as usual.
 """
 from __future__ import annotations
 
 import codecs
 import csv
 import glob
+import io
 import json
 import logging
 import os
 import re
+import stat
 import sys
 from dataclasses import replace
 from datetime import date as _date
@@ -70,6 +78,7 @@ _GLOB_CHARS = re.compile(r"[*?\[]")
 _CONTROL = bytes(b for b in range(32) if b not in b"\t\n\x0b\x0c\r\x1b")
 _DATE_HEADER = re.compile(r"[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*?)\s*$", re.IGNORECASE)
 _NON_SPACE = re.compile(r"\S")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _HINT = "quotetrack reads UTF-8 text, .json, .jsonl, .csv and .tsv files"
 
 Item = Union[Article, ArticleStatus]
@@ -82,22 +91,51 @@ class _ReadError(Exception):
 # --------------------------------------------------------------------------- paths
 
 
-def iter_paths(inputs: Sequence[str]) -> Iterator[str]:
+def iter_paths(inputs: Sequence[str], *, exclude: Sequence[str] = ()) -> Iterator[str]:
     """Expand inputs into the files to read, in a stable order.
 
     Folders are walked recursively in sorted order, skipping hidden files and folders and
     picking up only :data:`FOLDER_EXTENSIONS`. Globs (``*``, ``?``, ``[``; ``**`` recurses)
     are expanded in sorted order. ``-`` stands for stdin. A file reached twice is yielded
-    once. An input that does not exist, a glob that matches nothing and a folder with
-    nothing to read are yielded unchanged, so that :func:`read_inputs` reports them.
+    once. An input that does not exist, a glob that matches nothing, a folder with nothing
+    to read and a folder that cannot be listed are yielded unchanged, so that
+    :func:`read_inputs` reports them.
 
     Args:
         inputs: Paths, folders, glob patterns or ``-``.
+        exclude: Folders never read when reached through a folder or a glob (the output
+            folder of the run, so that a run never reads its own outputs).
 
     Yields:
         Path strings (or ``-``).
     """
+    for path, _ in _expand(inputs, exclude):
+        yield path
+
+
+def missing_inputs(inputs: Sequence[str]) -> List[str]:
+    """The inputs that name nothing: no such path, or a glob that matches nothing.
+
+    Cheap (no folder is walked); ``-`` is never missing.
+
+    Example:
+        >>> missing_inputs(["-", "no/such/file.txt"])
+        ['no/such/file.txt']
+    """
+    out = []
+    for raw in map(str, inputs):
+        if raw == "-" or os.path.lexists(raw):
+            continue
+        if _GLOB_CHARS.search(raw) and next(glob.iglob(raw, recursive=True), None) is not None:
+            continue
+        out.append(raw)
+    return out
+
+
+def _expand(inputs: Sequence[str], exclude: Sequence[str]) -> Iterator[Tuple[str, str]]:
+    """(path, problem) per path to read; ``problem`` is ``""`` or why it cannot be read."""
     seen: Set[str] = set()
+    excluded = {os.path.realpath(str(x)) for x in exclude}
 
     def once(path: str) -> bool:
         key = path if path == "-" else os.path.realpath(path)
@@ -110,32 +148,60 @@ def iter_paths(inputs: Sequence[str]) -> Iterator[str]:
         raw = str(raw)
         if raw == "-":
             if once(raw):
-                yield raw
+                yield raw, ""
+            continue
+        if excluded and _inside(os.path.realpath(raw), excluded):
+            if once(raw):
+                yield raw, "inside the output folder of this run; not read"
             continue
         if os.path.isdir(raw):
-            files = _walk(raw)
+            found = _walk(raw, excluded)
         elif os.path.lexists(raw) or not _GLOB_CHARS.search(raw):
-            files = [raw]
+            found = [(raw, "")]
         else:
-            files = []
-            for match in sorted(glob.glob(raw, recursive=True)):
-                files.extend(_walk(match) if os.path.isdir(match) else [match])
-        if not files:
-            files = [raw]  # reported by read_inputs
-        for f in files:
+            found = []
+            matches = sorted(glob.glob(raw, recursive=True))
+            for match in matches:
+                if excluded and _inside(os.path.realpath(match), excluded):
+                    continue
+                found.extend(_walk(match, excluded) if os.path.isdir(match) else [(match, "")])
+            if matches and not found:
+                found = [(raw, "matches only files in the output folder of this run; not read")]
+        if not found:
+            found = [(raw, "")]  # reported by read_inputs
+        for f, problem in found:
             if once(f):
-                yield f
+                yield f, problem
 
 
-def _walk(top: str) -> List[str]:
-    found = []
-    for root, dirs, files in os.walk(top):
+def _inside(real: str, folders: Set[str]) -> bool:
+    """Whether the resolved path ``real`` is one of ``folders`` or lies under one."""
+    return any(real == d or real.startswith(d.rstrip(os.sep) + os.sep) for d in folders)
+
+
+def _walk(top: str, excluded: Set[str] = frozenset()) -> List[Tuple[str, str]]:
+    found: List[Tuple[str, str]] = []
+
+    def unreadable(err: OSError) -> None:
+        # os.walk skips a folder it cannot list without a word; say so instead.
+        found.append((err.filename or top, f"cannot read folder ({err.strerror or err})"))
+
+    for root, dirs, files in os.walk(top, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
+        if excluded:
+            kept = []
+            for d in dirs:
+                if _inside(os.path.realpath(os.path.join(root, d)), excluded):
+                    log.info("%s: the output folder of this run; its files are not read",
+                             os.path.join(root, d))
+                else:
+                    kept.append(d)
+            dirs[:] = kept
         for name in files:
             if not name.startswith(".") and name.lower().endswith(FOLDER_EXTENSIONS):
-                found.append(os.path.join(root, name))
+                found.append((os.path.join(root, name), ""))
     # Sort on path components so "a/b.txt" and "a-b.txt" order the same on every OS.
-    return sorted(found, key=lambda p: Path(os.path.relpath(p, top)).parts)
+    return sorted(found, key=lambda p: Path(os.path.relpath(p[0], top)).parts)
 
 
 def _id_bases(paths: Sequence[str]) -> Dict[str, str]:
@@ -255,9 +321,44 @@ def decode_bytes(data: bytes) -> Tuple[str, str]:
     return data.decode(encoding), warning
 
 
+def _not_regular(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    else:
+        kind = "not a regular file"
+        return f"{kind}; skipped"
+    return f"{kind}, not a regular file; skipped (to read a pipe, give '-' and redirect it)"
+
+
+def _open_regular(path: str) -> IO[bytes]:
+    """Open a regular file for binary reading; anything else raises :class:`_ReadError`.
+
+    Opening never blocks: O_NONBLOCK keeps a FIFO put in the file's place since the last
+    check from waiting for a writer (it changes nothing for a regular file).
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise _ReadError(_not_regular(mode))
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _open_text(path: str, encoding: str) -> IO[str]:
+    """A regular file as text; ``newline=""`` keeps line ends as they are (for csv)."""
+    return io.TextIOWrapper(_open_regular(path), encoding=encoding, newline="")
+
+
 def _file_chunks(path: str):
     def chunks():
-        with open(path, "rb") as f:
+        with _open_regular(path) as f:
             while True:
                 chunk = f.read(_CHUNK)
                 if not chunk:
@@ -266,9 +367,9 @@ def _file_chunks(path: str):
     return chunks
 
 
-def _read_limited(f: IO[bytes], path: str, max_bytes: int) -> bytes:
+def _read_limited(f: IO[bytes], max_bytes: int) -> bytes:
     try:
-        size = os.fstat(f.fileno()).st_size if os.path.isfile(path) else None
+        size = os.fstat(f.fileno()).st_size
     except (OSError, ValueError, AttributeError):
         size = None
     if size is not None and size > max_bytes:
@@ -336,8 +437,43 @@ def _scalar(value: Any) -> Optional[str]:
     """An optional field as a string; None for missing, empty or non-scalar values."""
     if value is None or isinstance(value, (bool, dict, list)):
         return None
-    s = value if isinstance(value, str) else str(value)
-    return s if s.strip() else None
+    return _clean_field(value if isinstance(value, str) else str(value))
+
+
+def _clean_text(text: str) -> Tuple[str, str]:
+    """``text`` without NUL characters or lone surrogates, and a note saying what changed.
+
+    Each is replaced one for one (NUL by a space, a surrogate by U+FFFD), so offsets into
+    the cleaned text still index the text as read. A NUL would otherwise travel into spans
+    and CSV cells; a lone surrogate (valid in JSON, ``"\\ud800"``) cannot be encoded as
+    UTF-8 and would fail the article later on.
+
+    Raises:
+        _ReadError: So many NULs that the text is binary data.
+    """
+    notes = []
+    nul = text.count("\x00")
+    if nul:
+        if nul > 100 and nul * 100 > len(text):
+            raise _ReadError(f"binary data ({nul} NUL characters), not text; {_HINT}")
+        text = text.replace("\x00", " ")
+        notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} replaced by spaces")
+    if not text.isascii():
+        text, n = _SURROGATE.subn("\ufffd", text)
+        if n:
+            notes.append(f"{n} lone surrogate{'s' if n > 1 else ''} replaced by U+FFFD")
+    return text, "; ".join(notes)
+
+
+def _clean_field(value: Optional[str]) -> Optional[str]:
+    """An optional field without NULs or lone surrogates (dropped / replaced)."""
+    if value is None:
+        return None
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    if not value.isascii():
+        value = _SURROGATE.sub("\ufffd", value)
+    return value if value.strip() else None
 
 
 def _too_big(text: str, max_bytes: int) -> bool:
@@ -348,8 +484,9 @@ def _too_big(text: str, max_bytes: int) -> bool:
 
 
 def _record_article(rec: Dict[str, Any], default_id: str, path: Optional[str],
-                    max_bytes: int) -> Article:
-    """An Article from a JSON object or CSV row (keys already lower-case).
+                    max_bytes: int) -> Tuple[Article, str]:
+    """An Article from a JSON object or CSV row (keys already lower-case), and a note on
+    what :func:`_clean_text` changed (``""`` when nothing).
 
     Raises:
         _ReadError: No usable text.
@@ -358,17 +495,18 @@ def _record_article(rec: Dict[str, Any], default_id: str, path: Optional[str],
     if not isinstance(text, str):
         got = "missing" if text is None else f"a {type(text).__name__}, not a string"
         raise _ReadError(f"no 'text' field ({got})")
-    if not text.strip():
-        raise _ReadError("empty text")
     if _too_big(text, max_bytes):
         raise _ReadError(f"text too large (> {max_bytes} bytes; raise --max-bytes)")
+    text, note = _clean_text(text)
+    if not text.strip():
+        raise _ReadError("empty text")
     article_id = _scalar(rec.get("id")) or _scalar(rec.get("article_id")) or default_id
     return Article(
         article_id=article_id.strip(), text=text, title=_scalar(rec.get("title")),
         date=parse_date(rec.get("date")), source=_scalar(rec.get("source")),
         url=_scalar(rec.get("url")), path=path,
         skip_ranges=tuple(boilerplate_ranges(text)),
-    )
+    ), note
 
 
 def _record_error(rec: Any, default_id: str, path: Optional[str], message: str) -> ArticleStatus:
@@ -484,9 +622,13 @@ def _error(article_id: str, path: Optional[str], message: str) -> _Result:
     return ArticleStatus(article_id=article_id, path=path, status="error", message=message), ""
 
 
+def _join(*notes: str) -> str:
+    return "; ".join(n for n in notes if n)
+
+
 def _read_text(path: str, base: str, max_bytes: int, skip_title: bool) -> Iterator[_Result]:
-    with open(path, "rb") as f:
-        data = _read_limited(f, path, max_bytes)
+    with _open_regular(path) as f:
+        data = _read_limited(f, max_bytes)
     yield from _text_items(data, base, path, skip_title)
 
 
@@ -499,16 +641,17 @@ def _text_items(data: Union[bytes, str], base: str, path: Optional[str],
             raise _ReadError("empty file")
         encoding, warning = _choose_encoding(data[:_SNIFF_BYTES], lambda: [data])
         text = data.decode(encoding)
+    text, note = _clean_text(text)
     if not text.strip():
         raise _ReadError("empty file (only whitespace)")
-    yield text_article(text, base, path=path, skip_title=skip_title), warning
+    yield text_article(text, base, path=path, skip_title=skip_title), _join(warning, note)
 
 
 def _read_json(path: str, base: str, max_bytes: int) -> Iterator[_Result]:
     name = Path(path).name
-    with open(path, "rb") as f:
+    with _open_regular(path) as f:
         try:
-            data = _read_limited(f, path, max_bytes)
+            data = _read_limited(f, max_bytes)
         except _ReadError as e:
             raise _ReadError(f"{e}; or write it as JSON Lines (.jsonl), which is read "
                              "record by record") from None
@@ -541,22 +684,29 @@ def _read_json(path: str, base: str, max_bytes: int) -> Iterator[_Result]:
                                            f"{type(rec).__name__}")
             continue
         try:
-            yield _record_article(_lower_keys(rec), default_id, path, max_bytes), warning
+            article, note = _record_article(_lower_keys(rec), default_id, path, max_bytes)
         except _ReadError as e:
             yield _record_error(_lower_keys(rec), default_id, path, f"{where}: {e}"), ""
+            continue
+        yield article, _join(warning, note)
 
 
 def _lower_keys(rec: Dict[str, Any]) -> Dict[str, Any]:
     return {str(k).strip().lower(): v for k, v in rec.items()}
 
 
-def _jsonl_items(lines: Iterable[Tuple[int, str]], base: str, path: Optional[str], name: str,
-                 max_bytes: int, warning: str) -> Iterator[_Result]:
+def _jsonl_items(lines: Iterable[Tuple[int, Optional[str]]], base: str, path: Optional[str],
+                 name: str, max_bytes: int, warning: str) -> Iterator[_Result]:
+    """Items of JSON Lines; a line given as None was over ``max_bytes`` and not kept."""
     for n, line in lines:
-        if not line.strip():
-            continue
         default_id = f"{base}-{n}"
         where = f"line {n} of {name}"
+        if line is None:
+            yield _error(default_id, path, f"{where}: record too large (more than {max_bytes} "
+                                           "bytes; raise --max-bytes)")
+            continue
+        if not line.strip():
+            continue
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
@@ -572,27 +722,62 @@ def _jsonl_items(lines: Iterable[Tuple[int, str]], base: str, path: Optional[str
             continue
         rec = _lower_keys(rec)
         try:
-            yield _record_article(rec, default_id, path, max_bytes), warning
+            article, note = _record_article(rec, default_id, path, max_bytes)
         except _ReadError as e:
             yield _record_error(rec, default_id, path, f"{where}: {e}"), ""
+            continue
+        yield article, _join(warning, note)
 
 
 def _sniff_encoding(path: str) -> Tuple[str, str]:
     """(encoding, warning) of a record file read in streaming mode; empty files fail."""
     chunks = _file_chunks(path)
-    with open(path, "rb") as f:
+    with _open_regular(path) as f:
         head = f.read(_SNIFF_BYTES)
     if not head.strip():
         raise _ReadError("empty file")
     return _choose_encoding(head, chunks)
 
 
+def _pieces(f: IO[str], limit: int) -> Iterator[Tuple[str, bool]]:
+    """(piece, ends a line) for the lines of ``f``, none longer than ``limit`` characters.
+
+    A line over ``limit`` comes in several pieces, so that one huge line never has to be
+    held whole: memory stays bounded by ``limit`` whatever the file.
+    """
+    prev = ""
+    while True:
+        piece = f.readline(limit)
+        if prev:
+            # "\r" then "\n" in two pieces: one "\r\n" that the limit cut, not two line ends.
+            cut = prev.endswith("\r") and piece.startswith("\n")
+            yield prev, not cut and prev.endswith(("\n", "\r"))
+        if not piece:
+            return
+        prev = piece
+
+
+def _bounded_lines(pieces: Iterable[Tuple[str, bool]],
+                   limit: int) -> Iterator[Tuple[int, Optional[str]]]:
+    """(line number, line) from :func:`_pieces`; None for a line over ``limit`` characters."""
+    n, parts, size = 1, [], 0
+    for piece, eol in pieces:
+        size += len(piece)
+        if size <= limit:
+            parts.append(piece)
+        if eol:
+            yield n, ("".join(parts) if size <= limit else None)
+            n, parts, size = n + 1, [], 0
+    if size:
+        yield n, ("".join(parts) if size <= limit else None)
+
+
 def _read_jsonl(path: str, base: str, max_bytes: int) -> Iterator[_Result]:
     encoding, warning = _sniff_encoding(path)
     # newline="" keeps "\r" inside lines (JSON strings cannot hold a raw one anyway).
-    with open(path, encoding=encoding, newline="") as f:
-        yield from _jsonl_items(enumerate(f, 1), base, path, Path(path).name, max_bytes,
-                                warning)
+    with _open_text(path, encoding) as f:
+        lines = _bounded_lines(_pieces(f, max_bytes + 1), max_bytes)
+        yield from _jsonl_items(lines, base, path, Path(path).name, max_bytes, warning)
 
 
 def _raise_field_limit(max_bytes: int) -> None:
@@ -603,47 +788,127 @@ def _raise_field_limit(max_bytes: int) -> None:
         csv.field_size_limit(want)
 
 
+# States of a CSV record scan, as in the csv module's own parser (default dialect:
+# '"' quotes, doubled to escape, no escape character, strict=False).
+_START, _PLAIN, _QUOTED, _QUOTE_IN_QUOTED = range(4)
+
+
+def _scan_csv(s: str, state: int, delimiter: str) -> int:
+    """The parser state after the characters of ``s`` (no line end in it)."""
+    p, n = 0, len(s)
+    while p < n:
+        if state == _QUOTED:
+            j = s.find('"', p)
+            if j < 0:
+                return _QUOTED
+            p, state = j + 1, _QUOTE_IN_QUOTED
+        elif state == _PLAIN:
+            j = s.find(delimiter, p)
+            if j < 0:
+                return _PLAIN
+            p, state = j + 1, _START
+        elif state == _START:
+            if s[p] == '"':
+                p, state = p + 1, _QUOTED
+            else:
+                state = _PLAIN
+        else:  # a quote inside a quoted field: doubled, closing, or stray (kept as text)
+            c = s[p]
+            if c == '"':
+                p, state = p + 1, _QUOTED
+            elif c == delimiter:
+                p, state = p + 1, _START
+            else:
+                state = _PLAIN
+    return state
+
+
+def _csv_records(pieces: Iterable[Tuple[str, bool]], delimiter: str,
+                 limit: int) -> Iterator[Tuple[int, Optional[List[str]]]]:
+    """(first line number, ``[record text]``) per CSV record; None for a record over ``limit``.
+
+    Records are found here rather than by the csv module, which loses its place after a
+    field over its size limit and reads the rest of that field as rows of its own. Each
+    record found is parsed by the csv module alone, so nothing after a bad record is lost.
+    """
+    first = line_no = 1
+    parts: List[str] = []
+    size, state = 0, _START
+    for piece, eol in pieces:
+        body = piece.rstrip("\r\n") if eol else piece
+        state = _scan_csv(body, state, delimiter)
+        size += len(piece)
+        if size <= limit:
+            parts.append(piece)
+        if not eol:
+            continue
+        line_no += 1
+        if state == _QUOTED:
+            continue  # the line break is inside a quoted field
+        yield first, (["".join(parts)] if size <= limit else None)
+        first, parts, size, state = line_no, [], 0, _START
+    if size:
+        yield first, (["".join(parts)] if size <= limit else None)
+
+
 def _read_csv(path: str, base: str, max_bytes: int, delimiter: str) -> Iterator[_Result]:
     name = Path(path).name
     encoding, warning = _sniff_encoding(path)
     _raise_field_limit(max_bytes)
-    with open(path, encoding=encoding, newline="") as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        try:
-            header = next(reader, None)
-        except csv.Error as e:
-            raise _ReadError(f"{name}: bad header row ({e})") from None
-        columns = [c.strip().lstrip("\ufeff").lower() for c in (header or [])]
+    too_large = f"record too large (more than {max_bytes} bytes; raise --max-bytes)"
+
+    def parse(lines: List[str]) -> List[str]:
+        rows = list(csv.reader(lines, delimiter=delimiter))
+        if len(rows) != 1:  # cannot happen when _csv_records agrees with the csv module
+            raise csv.Error(f"{len(rows)} rows in one record")
+        return rows[0]
+
+    with _open_text(path, encoding) as f:
+        records = _csv_records(_pieces(f, max_bytes + 1), delimiter, max_bytes)
+        header: List[str] = []
+        for line_no, lines in records:
+            if lines is None:
+                raise _ReadError(f"{name}: header row {too_large}")
+            try:
+                header = parse(lines)
+            except csv.Error as e:
+                raise _ReadError(f"{name}: bad header row ({e})") from None
+            if header:
+                break
+        columns = [c.strip().lstrip("\ufeff").lower() for c in header]
         if "text" not in columns:
             found = ", ".join(c for c in columns if c) or "none"
             raise _ReadError(f"{name}: no 'text' column (columns: {found}); the first row "
                              "must name the columns, one of them 'text'")
         row_no = 0
-        while True:
-            line_no = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as e:
-                row_no += 1
-                yield _error(f"{base}-{row_no}", path,
-                             f"row {row_no} (line {line_no}) of {name}: {e}")
-                continue
-            if not row or (len(row) == 1 and not row[0].strip()):
-                continue  # blank line
+        for line_no, lines in records:
+            if lines is not None:
+                try:
+                    row = parse(lines)
+                except csv.Error as e:
+                    row_no += 1
+                    yield _error(f"{base}-{row_no}", path,
+                                 f"row {row_no} (line {line_no}) of {name}: {e}")
+                    continue
+                if not row or (len(row) == 1 and not row[0].strip()):
+                    continue  # blank line
             row_no += 1
             default_id = f"{base}-{row_no}"
             where = f"row {row_no} (line {line_no}) of {name}"
+            if lines is None:
+                yield _error(default_id, path, f"{where}: {too_large}")
+                continue
             if len(row) != len(columns):
                 yield _error(default_id, path, f"{where}: {len(row)} fields, the header has "
                                                f"{len(columns)}; check quoting")
                 continue
             rec = dict(zip(columns, row))
             try:
-                yield _record_article(rec, default_id, path, max_bytes), warning
+                article, note = _record_article(rec, default_id, path, max_bytes)
             except _ReadError as e:
                 yield _record_error(rec, default_id, path, f"{where}: {e}"), ""
+                continue
+            yield article, _join(warning, note)
 
 
 def _read_stdin(stream: Optional[IO], max_bytes: int, skip_title: bool) -> Iterator[_Result]:
@@ -665,21 +930,25 @@ def _read_stdin(stream: Optional[IO], max_bytes: int, skip_title: bool) -> Itera
         lines = enumerate(text.split("\n"), 1)
         yield from _jsonl_items(lines, "stdin", "-", "stdin", max_bytes, warning)
         return
-    for article, _ in _text_items(text, "stdin", "-", skip_title):
-        yield article, warning
+    for article, note in _text_items(text, "stdin", "-", skip_title):
+        yield article, _join(warning, note)
 
 
 def _read_path(path: str, base: str, *, max_bytes: int, stdin: Optional[IO],
                skip_title: bool) -> Iterator[_Result]:
     if path == "-":
         return _read_stdin(stdin, max_bytes, skip_title)
-    if not os.path.exists(path):
-        if _GLOB_CHARS.search(path):
-            raise _ReadError("no files match this pattern")
-        raise _ReadError("no such file or folder")
-    if os.path.isdir(path):
+    try:
+        mode = os.stat(path).st_mode  # never open(): a FIFO would block until a writer comes
+    except FileNotFoundError:
+        if _GLOB_CHARS.search(path) and not os.path.lexists(path):
+            raise _ReadError("no files match this pattern") from None
+        raise _ReadError("no such file or folder") from None
+    if stat.S_ISDIR(mode):
         raise _ReadError("folder has no files to read (looked for "
                          f"{', '.join(FOLDER_EXTENSIONS)}; hidden files are skipped)")
+    if not stat.S_ISREG(mode):
+        raise _ReadError(_not_regular(mode))
     ext = Path(path).suffix.lower()
     if ext in JSONL_EXTENSIONS:
         return _read_jsonl(path, base, max_bytes)
@@ -708,16 +977,21 @@ def _guarded(path: str, base: str, **kw) -> Iterator[_Result]:
 
 def read_inputs(inputs: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
                 stdin: Optional[IO] = None, skip_title: bool = True,
-                warnings: Optional[MutableMapping[str, str]] = None) -> Iterator[Item]:
+                warnings: Optional[MutableMapping[str, str]] = None,
+                exclude: Sequence[str] = ()) -> Iterator[Item]:
     """Read articles from files, folders, globs and ``-`` (stdin).
 
-    Never raises for bad input: each unreadable file or record becomes an
-    ``ArticleStatus(status="error", message=...)`` and reading goes on. Article ids are
-    unique within one call: a repeated id gets ``-2``, ``-3``, ... with a warning.
+    Never raises for bad input: each unreadable file, record or folder becomes an
+    ``ArticleStatus(status="error", message=...)`` and reading goes on. Only regular files
+    are opened: a FIFO, socket or device gets an error status without being opened (a
+    FIFO would block). Article ids are unique within one call: a repeated id gets ``-2``,
+    ``-3``, ... with a warning. NUL characters and lone surrogates in a text are replaced
+    one for one (see the warning on that article).
 
     Args:
         inputs: Paths, folders, glob patterns or ``-`` (see :func:`iter_paths`).
-        max_bytes: Size limit per .txt/.json file and per JSONL/CSV record.
+        max_bytes: Size limit per .txt/.json/.conllu file, per JSONL/CSV record and for
+            stdin.
         stdin: Stream read for ``-`` (text or binary); ``sys.stdin`` by default.
         skip_title: Whether a .txt title line goes into ``skip_ranges`` (see
             :func:`parse_header`).
@@ -725,15 +999,20 @@ def read_inputs(inputs: Sequence[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             a warning (e.g. ``"decoded as cp1252 (not valid UTF-8)"``); pass it on as
             ``article_status(article, message=warnings.get(article.article_id, ""))``.
             Warnings are also logged.
+        exclude: Folders not read when a folder or glob reaches them (see
+            :func:`iter_paths`); an input inside one gets an error status.
 
     Yields:
         An :class:`Article` per good article, an error :class:`ArticleStatus` per bad
         file or record, in input order.
     """
-    paths = list(iter_paths(inputs))
-    bases = _id_bases(paths)
+    found = list(_expand(inputs, exclude))
+    bases = _id_bases([p for p, _ in found])
     taken: Set[str] = set()
-    for path in paths:
+    for path, problem in found:
+        if problem:
+            yield _error(bases[path], path, problem)[0]
+            continue
         for item, warning in _guarded(path, bases[path], max_bytes=max_bytes, stdin=stdin,
                                       skip_title=skip_title):
             if isinstance(item, AnnotatedArticle):  # CoNLL-U: its article needs a unique id too

@@ -8,7 +8,20 @@ An output folder holds
 
 Files are written under hidden temporary names in the same folder and renamed into place
 only when the run completes, so an interrupted or failed run never leaves a half-written
-file under a final name (nor replaces the previous run's files).
+file under a final name (nor replaces the previous run's files). Files that belong together
+(the three above; the tables of one export) are written with :func:`atomic_write_all`: every
+file is complete on disk before the first rename, so a full disk leaves all old files or
+all new ones, never a mix.
+
+Spreadsheet safety, one rule for every CSV quotetrack writes (this folder's two CSV files,
+``export --format csv`` and ``gephi-csv``, ``report --format csv``): :func:`spreadsheet_safe`
+prefixes a text cell that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``,
+tab, CR) with ``'``. Ids are *not* kept clean (an article id is whatever the input named it,
+``=HYPERLINK(...)`` included), so they are escaped like any text and unescaped on reading:
+:func:`spreadsheet_unescape` undoes :func:`spreadsheet_safe` exactly (a value that already
+starts with ``'`` before a formula character gets one more ``'``, so the escape is never
+ambiguous). Readers of these files (:mod:`quotetrack.graph`, :func:`read_csv_rows`) unescape;
+``attributions.jsonl`` is never escaped.
 """
 from __future__ import annotations
 
@@ -21,7 +34,7 @@ import sys
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Iterable, Iterator, Optional, Union
+from typing import IO, Any, Iterable, Iterator, List, Optional, Sequence, Union
 
 from ..records import ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, Article, ArticleStatus, Attribution
 from .readers import article_status
@@ -41,20 +54,71 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+def _needs_escape(value: str) -> bool:
+    # A formula start, or one hidden behind apostrophes ("'=x" must not read back as "=x").
+    return value.lstrip("'").startswith(_FORMULA_START)
+
+
 def spreadsheet_safe(value: Any) -> Any:
     """Defuse a CSV cell that a spreadsheet would run as a formula.
 
     Strings starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading
-    ``'``, which spreadsheets show as text. Other values are returned unchanged. Apply it
-    to text columns only: ``-3`` in a number column is a number, not a formula.
+    ``'``, which spreadsheets show as text; so do strings where such a character follows
+    leading apostrophes, which keeps the escape reversible (:func:`spreadsheet_unescape`).
+    Other values are returned unchanged. Apply it to text columns only: ``-3`` in a number
+    column is a number, not a formula. This is the one function every CSV writer of
+    quotetrack uses.
 
     Example:
         >>> spreadsheet_safe("=HYPERLINK(...)")
         "'=HYPERLINK(...)"
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and _needs_escape(value):
         return "'" + value
     return value
+
+
+def spreadsheet_unescape(value: Any) -> Any:
+    """Undo :func:`spreadsheet_safe`: ``spreadsheet_unescape(spreadsheet_safe(s)) == s``.
+
+    Only a leading ``'`` that :func:`spreadsheet_safe` could have added is removed, so text
+    such as ``'tis`` is left alone.
+
+    Example:
+        >>> spreadsheet_unescape("'=HYPERLINK(...)")
+        '=HYPERLINK(...)'
+    """
+    if isinstance(value, str) and value.startswith("'") and _needs_escape(value[1:]):
+        return value[1:]
+    return value
+
+
+def read_csv_rows(path: PathLike) -> Iterator[dict]:
+    """The rows of a CSV file quotetrack wrote, as dicts with text cells unescaped.
+
+    Cells are strings (``""`` for an empty cell), as :class:`csv.DictReader` gives them,
+    with :func:`spreadsheet_unescape` applied. Fields longer than the csv module's default
+    limit (a whole article's text in one cell) are read, not refused.
+
+    Raises:
+        OSError, UnicodeDecodeError, csv.Error: The file cannot be read as CSV.
+    """
+    path = Path(path)
+    with _field_limit(max(path.stat().st_size, csv.field_size_limit())):
+        with open(path, newline="", encoding="utf-8") as fh:
+            for row in csv.DictReader(fh):
+                yield {k: spreadsheet_unescape(v) for k, v in row.items()}
+
+
+@contextlib.contextmanager
+def _field_limit(limit: int) -> Iterator[None]:
+    # The csv module's limit is process-wide: raise it for this read only.
+    old = csv.field_size_limit()
+    csv.field_size_limit(min(max(limit, old), sys.maxsize // 2))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(old)
 
 
 def _csv_row(row: dict, columns) -> list:
@@ -99,23 +163,60 @@ def atomic_write(path: PathLike, mode: str = "w", *, encoding: Optional[str] = "
         >>> with atomic_write(tmp / "out.txt") as f:  # doctest: +SKIP
         ...     f.write("done")
     """
-    path = Path(path)
+    with atomic_write_all([path], mode, encoding=encoding, newline=newline,
+                          errors=errors) as (f,):
+        yield f
+
+
+@contextlib.contextmanager
+def atomic_write_all(paths: Sequence[PathLike], mode: str = "w", *,
+                     encoding: Optional[str] = "utf-8", newline: Optional[str] = None,
+                     errors: Optional[str] = None) -> Iterator[List[IO]]:
+    """:func:`atomic_write` for files that belong together: all new ones, or all old ones.
+
+    Yields one open temporary file per path. When the block succeeds every file is flushed
+    and synced to disk first, and only then are they renamed into place, in the order
+    given (put the file that marks a complete set last). A failure before the renames (an
+    exception in the block, a full disk while flushing) removes every temporary file and
+    leaves every old file as it was. Renames within one folder do not need disk space, so
+    the set is not left mixed by a full disk.
+
+    Example:
+        >>> with atomic_write_all([d / "a.csv", d / "b.csv"]) as (fa, fb):  # doctest: +SKIP
+        ...     fa.write("...")
+    """
+    paths = [Path(p) for p in paths]
     if "b" in mode:
         encoding = None
-    fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.", suffix=".tmp")
+    files: List[IO] = []
+    temps: List[str] = []
     try:
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline, errors=errors) as f:
-            yield f
+        for path in paths:
+            fd, tmp = tempfile.mkstemp(dir=str(path.parent), prefix=f".{path.name}.",
+                                       suffix=".tmp")
+            temps.append(tmp)
+            files.append(os.fdopen(fd, mode, encoding=encoding, newline=newline, errors=errors))
+        yield files
+        for f in files:
             f.flush()
             os.fsync(f.fileno())
-        try:
-            os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else _file_mode())
-        except OSError:
-            pass  # permissions are a nicety; the data is what matters
-        os.replace(tmp, path)
+            f.close()
+        for path, tmp in zip(paths, temps):
+            try:
+                os.chmod(tmp, path.stat().st_mode & 0o7777 if path.exists() else _file_mode())
+            except OSError:
+                pass  # permissions are a nicety; the data is what matters
+        for i, (path, tmp) in enumerate(zip(paths, temps)):
+            os.replace(tmp, path)
+            temps[i] = ""
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        for f in files:
+            with contextlib.suppress(OSError, ValueError):
+                f.close()
+        for tmp in temps:
+            if tmp:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
         raise
 
 
@@ -167,18 +268,15 @@ class ExtractOutput:
         self.outdir.mkdir(parents=True, exist_ok=True)
         stack = contextlib.ExitStack()
         try:
-            # Entered first, so renamed last: a complete attributions.jsonl marks a complete run.
+            # attributions.jsonl is renamed last: a complete one marks a complete run.
             # backslashreplace keeps a lone surrogate from a JSON input from killing the run;
             # in JSON the result reads back as the same escape.
-            self._jsonl = stack.enter_context(atomic_write(
-                self.outdir / ATTRIBUTIONS_JSONL, errors="backslashreplace"))
-            f = stack.enter_context(atomic_write(self.outdir / ATTRIBUTIONS_CSV, newline="",
-                                                 errors="backslashreplace"))
-            self._csv = csv.writer(f)
+            csv_f, articles_f, self._jsonl = stack.enter_context(atomic_write_all(
+                [self.outdir / ATTRIBUTIONS_CSV, self.outdir / ARTICLES_CSV,
+                 self.outdir / ATTRIBUTIONS_JSONL], newline="", errors="backslashreplace"))
+            self._csv = csv.writer(csv_f)
             self._csv.writerow(ATTRIBUTION_COLUMNS)
-            f = stack.enter_context(atomic_write(self.outdir / ARTICLES_CSV, newline="",
-                                                 errors="backslashreplace"))
-            self._articles_csv = csv.writer(f)
+            self._articles_csv = csv.writer(articles_f)
             self._articles_csv.writerow(ARTICLE_COLUMNS)
         except BaseException:
             stack.__exit__(*sys.exc_info())

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle, Token, entities_from_tags
 from ..lexicon import CLOSING_QUOTES, DATA, OPENING_QUOTES
-from ..records import Article
+from ..records import Article, without_surrogates
 from .base import Annotator
 from .ner import check_model, default_recognizer
 
@@ -135,6 +136,9 @@ class BuiltinAnnotator(Annotator):
         self.processors = frozenset({"tokenize", "ner"} if ner else {"tokenize"})
 
     def annotate_one(self, article: Article) -> AnnotatedArticle:
+        clean = without_surrogates(article.text)
+        if clean is not article.text:
+            article = replace(article, text=clean)  # same length: offsets still index the text
         raw = tokenize(article.text)
         sents = split_sentences(article.text, raw)
         if not self.ner:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import importlib.util
 import logging
+from dataclasses import replace
 import os
 from pathlib import Path
 from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
@@ -11,7 +12,7 @@ from typing import Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 from ..doc import AnnotatedArticle, Entity, Token, entities_from_tags
 from ..lexicon import sentence_can_attribute
 from ..models import PROCESSORS, ModelsMissing, default_models_dir, installed_processors, status
-from ..records import Article
+from ..records import Article, without_surrogates
 from .base import Annotator
 from .ner import check_model, default_recognizer
 
@@ -156,6 +157,8 @@ class StanzaAnnotator(Annotator):
     def _run_stanza(self, batch: List[Article]) -> Iterator[AnnotatedArticle]:
         from stanza.models.common.doc import Document
 
+        batch = [a if without_surrogates(a.text) is a.text else replace(a, text=without_surrogates(a.text))
+                 for a in batch]  # same length: offsets still index the text
         docs = self.nlp.bulk_process([Document([], text=a.text) for a in batch])
         if not self.selective:
             for article, doc in zip(batch, docs):
