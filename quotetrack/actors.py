@@ -262,7 +262,7 @@ def _resolve_direct(res: Resolution, mentions: List[_Mention]) -> None:
 def _country_reason(f: Form) -> str:
     return {"name": "name", "alias": f"other name of {f.key}", "demonym": f"demonym of {f.key}",
             "capital": f"capital of {f.key}", "seat": f"seat of government of {f.key}",
-            "possessive": f"possessive of {f.key}"}.get(f.how, "name")
+            "possessive": f"possessive of {f.key}", "region": f"a region of {f.key}"}.get(f.how, "name")
 
 
 def _resolve_bodies(res: Resolution, mentions: List[_Mention]) -> None:
@@ -403,6 +403,8 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
     for o in mentions:
         if o.actor:
             in_article[o.attr.article_id].add(o.actor)
+    # how often each person is named with each title, counted once for the whole corpus
+    held: Counter = Counter((o.actor, title_key(o.form.title)) for o in mentions if o.actor and o.form.title)
     for m in mentions:
         f = m.form
         if f.shape != "title":
@@ -417,8 +419,7 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
             if not cands and holders and len(f.key.split()) >= 2:
                 # "the prime minister" with nobody named in the article: the corpus's holder of
                 # that title when one person holds nearly all its mentions
-                count = Counter({p: sum(1 for o in mentions if o.actor == p and o.form.title
-                                        and title_key(o.form.title) == f.key) for p in holders})
+                count = Counter({p: held[(p, f.key)] for p in holders})
                 (top, n), total = count.most_common(1)[0], sum(count.values())
                 if n >= _DOMINANT_MIN and n >= _TITLE_DOMINANT_SHARE * total:
                     cands, why = [top], [f"holds it in {n} of {total} mentions of the title"]

@@ -183,6 +183,8 @@ def _inside_name(text: str, start: int, end: int) -> bool:
         return False
     if _titles().get((prev.lower(),)) or prev.lower() in _HONORIFICS or geo.find(prev) or known_body(prev):
         return False  # "President Macron of France" reads the country as affiliation
+    if prev.lower() in word_class("region_modifier"):
+        return False  # "Eastern Ukraine", "Greater London": a part of the place
     return bool(_forenames().get(prev)) or len(before) == 1
 
 
@@ -495,6 +497,10 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     rest, country = _strip_countries(text)
     aff = _affiliation(affiliation) or country
     words = words_of(rest)
+    while len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:
+        words = words[:-1]  # "the Foreign Ministry of Norway" -> "Foreign Ministry" (+ Norway)
+    if country and words and all(w.lower() in word_class("region_modifier") for w in words):
+        return Form("country", country, shown, country, how="region")  # "Eastern Ukraine"
     # Leading function words go ("His ... counterpart", "the"); inner ones stay in names.
     while words and words[0].lower() in _FUNCTION_WORDS:
         words = words[1:]
@@ -534,7 +540,8 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if kind is None and names:
         # "the North Atlantic mackerel stock": a lower-case head noun after the capitals
         # means a thing or a group, not a person's name.
-        after = rest_words[rest_words.index(names[-1]) + 1:]
+        last_cap = max(i for i, w in enumerate(rest_words) if w[:1].isupper())
+        after = rest_words[last_cap + 1:]  # "Ali Abdullah Ali": after the last capital, not the first
         if any(w.lower() not in _FUNCTION_WORDS for w in after) and not honor:
             # "the North Atlantic mackerel stock" is no person; "Mr. Comey couched his
             # concern" (a span run on) still is

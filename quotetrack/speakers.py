@@ -396,7 +396,9 @@ class SpeakerResolver:
         return replace(sp, via=via, named_start=n.start, named_end=n.end)
 
     def _full_name(self, surname_key: str, *, before: int) -> Optional[Tuple[Speaker, int, int]]:
-        """The one full name of the article this surname (or full form) belongs to."""
+        """The one full name of the article this surname (or full form) belongs to. Names
+        anywhere in the article count (``before`` is where the surname stands, kept for
+        callers; a headline's "Smith" is the lede's "John Smith")."""
         if surname_key in self.people:
             return self.people[surname_key]
         last = surname_key.split()[-1] if surname_key else ""
@@ -487,7 +489,8 @@ class SpeakerResolver:
             r = rank.get(sent, 0)
             rank[sent] = r + 1
             out.append(_Named(toks[a].start, toks[b - 1].end, sent, r, sp))
-        # Registration above ran in text order; resolution later only reads people named before.
+        # Full names are registered for the whole article: a headline or lede may name someone
+        # by surname before the text names them in full ("Smith resigns" ... "John Smith said").
         return out
 
     def _register(self, sp: Speaker, start: int, end: int, form: Form) -> None:
@@ -516,6 +519,8 @@ class SpeakerResolver:
                              or toks[a - 1].text in ("'s", "’s") and a >= 2 and _cap_word(toks[a - 2].text)):
                     a -= 1
             out.append((a, ent.end, kind))
+        # extending a person over title words can reach before an earlier entity: keep order
+        out.sort(key=lambda t: (t[0], t[1]))
         return out
 
     def _capitalised_runs(self) -> List[Tuple[int, int, Optional[str]]]:

@@ -205,3 +205,15 @@ def test_things_are_not_target_actors(text, act):
 ])
 def test_forename_gender(name, gender):
     assert forename_gender(name) == gender
+
+
+# -- found in review ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, shape, key", [
+    ("Ali Abdullah Ali", "full", "ali abdullah ali"),  # a name that repeats a word
+    ("the Foreign Ministry of Norway", "organization", "foreign ministry"),  # = "Norway's foreign ministry"
+    ("Eastern Ukraine", "country", "Ukraine"),  # a region, never a person "Eastern"
+])
+def test_review_cases(text, shape, key):
+    f = parse_mention(text)
+    assert (f.shape, f.key) == (shape, key)

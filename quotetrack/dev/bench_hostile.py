@@ -18,6 +18,8 @@ import sys
 from typing import Sequence
 
 _UNIT = 'Minister John Smith said "we will win" and Jane Doe accused Acme Corp of lying, the ministry said. '
+# quoted paragraphs, floating quotes and first-person sources, many times over
+_QUOTES = '"We will win," he said.\n\n"We will appeal."\n\n"I agree," I said.\n\n'
 _SOUP = "Smith said Acme accused Jones of lying Doe denied Reuters reported that the minister warned".split()
 
 
@@ -26,13 +28,15 @@ def make(case: str, scale: float) -> str:
         return _UNIT * int(20000 * scale)
     if case == "said-x16k":
         return "said " * int(16000 * scale)
+    if case == "quotes-x4000":
+        return _QUOTES * int(4000 * scale)
     if case == "soup-2MB":
         rnd = random.Random(1)
         return " ".join(rnd.choice(_SOUP) for _ in range(int(320000 * scale)))
     raise ValueError(case)
 
 
-CASES = ("one-line-2MB", "said-x16k", "soup-2MB")
+CASES = ("one-line-2MB", "said-x16k", "soup-2MB", "quotes-x4000")
 
 
 def _child(case: str, scale: float) -> None:

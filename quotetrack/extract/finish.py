@@ -1,6 +1,7 @@
 """Shared finishing: candidates -> attributions (act, kind, target, speaker, stable id)."""
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import replace
 from typing import Iterable, List, Optional
@@ -23,6 +24,7 @@ _TARGET_STOPS = frozenset("of to for that over on with in as against after from 
 _MAX_TARGET_TOKENS = 8
 _MAX_INVERTED_SOURCE = 6  # words of a speaker named after the cue ("said correspondent Stephen Cape")
 _FLOAT_REACH = 2  # paragraphs back to the speaker a floating quote continues
+_NESTING_LOOKBACK = 50  # quotes examined for the one holding a first-person source
 # A target of nothing but these words ("accused *those* who ...") is no target.
 _EMPTY_TARGET = word_class("articles") | word_class("demonstratives")
 
@@ -274,13 +276,14 @@ def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -
     checked = False
     for _ in range(2):  # nested quotes: a speaker found in the first pass can feed the second
         changed = False
+        quotes = _DirectQuotes(out)
         for k, a in enumerate(out):
             if a.speaker is not None or a.source is None or not a.source.text.strip():
                 continue
             person = pronoun_class(a.source.text.strip().split()[-1])
             if person not in ("first", "second"):
                 continue
-            outer = _enclosing_quote(out, a)
+            outer = quotes.enclosing(a)
             if outer is not None and outer.speaker is not None and person == "first":
                 out[k] = replace(a, speaker=replace(outer.speaker, via="quote"))
                 changed = True
@@ -298,16 +301,27 @@ def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -
     return out
 
 
-def _enclosing_quote(attrs: List[Attribution], a: Attribution) -> Optional[Attribution]:
-    """The attribution whose quoted content holds ``a``'s source, innermost first."""
-    best = None
-    for o in attrs:
-        c = o.content
-        if o is a or c is None or o.kind != "direct" or not (c.start <= a.source.start < c.end):
-            continue
-        if best is None or c.end - c.start < best.content.end - best.content.start:
-            best = o
-    return best
+class _DirectQuotes:
+    """The fully quoted contents of an article by start, to find the one holding a position."""
+
+    def __init__(self, attrs: List[Attribution]):
+        quoted = sorted((a for a in attrs if a.content is not None and a.kind == "direct"),
+                        key=lambda a: a.content.start)
+        self.attrs = quoted
+        self.starts = [a.content.start for a in quoted]
+
+    def enclosing(self, a: Attribution) -> Optional[Attribution]:
+        """The innermost quote holding ``a``'s source (a bounded look back: quotes nest shallowly)."""
+        at = a.source.start
+        best = None
+        k = bisect.bisect_right(self.starts, at)
+        for o in reversed(self.attrs[max(0, k - _NESTING_LOOKBACK):k]):
+            c = o.content
+            if o is a or not (c.start <= at < c.end):
+                continue
+            if best is None or c.end - c.start < best.content.end - best.content.start:
+                best = o
+        return best
 
 
 def floating_quotes(doc: AnnotatedArticle, attrs: List[Attribution]) -> List[Attribution]:
@@ -315,10 +329,16 @@ def floating_quotes(doc: AnnotatedArticle, attrs: List[Attribution]) -> List[Att
     '"...," she said. / "We will appeal."' -> the second paragraph is hers (cue None, act say)."""
     text = doc.text
     toks = doc.tokens
-    covered = [(a.content.start, a.content.end) for a in attrs if a.content]
-    cues = [(a.cue.start, a.cue.end) for a in attrs if a.cue]
+    # Sorted starts with running maximum ends: does any content overlap [start, end)?
+    contents = sorted((a.content.start, a.content.end) for a in attrs if a.content)
+    c_starts = [s for s, _ in contents]
+    c_reach: List[int] = []
+    for _, e in contents:
+        c_reach.append(max(e, c_reach[-1]) if c_reach else e)
+    cue_starts = sorted(a.cue.start for a in attrs if a.cue)
     spoken = sorted((a for a in attrs if a.speaker is not None and a.content is not None),
                     key=lambda a: a.content.end)
+    spoken_ends = [a.content.end for a in spoken]
     out: List[Attribution] = []
     paras = doc.paragraphs()
     for n, (a, b) in enumerate(paras):
@@ -326,23 +346,27 @@ def floating_quotes(doc: AnnotatedArticle, attrs: List[Attribution]) -> List[Att
         para = text[start:end]
         if len(para) < 3 or para[0] not in OPENING_QUOTES or not _closes_quote(para):
             continue
-        if any(s < end and start < e for s, e in covered) or any(start <= s < end for s, e in cues):
-            continue
+        k = bisect.bisect_left(c_starts, end)  # contents starting before the paragraph ends
+        if k and c_reach[k - 1] > start:
+            continue  # some content reaches into it
+        c = bisect.bisect_left(cue_starts, start)
+        if c < len(cue_starts) and cue_starts[c] < end:
+            continue  # a cue inside: an ordinary attribution
         if doc.in_skip_range(start):
             continue
         # The running speaker: the last attribution of the previous paragraph or the one before.
         lo = toks[paras[max(0, n - _FLOAT_REACH)][0]].start
-        prev = [x for x in spoken if lo <= x.content.end <= start]
-        if not prev:
+        i = bisect.bisect_right(spoken_ends, start)
+        if i == 0 or spoken_ends[i - 1] < lo:
             continue
-        last = prev[-1]
+        last = spoken[i - 1]
         content = Span.of(text, start, end)
         out.append(Attribution(
             id=Attribution.make_id(doc.article.article_id, None, content), article_id=doc.article.article_id,
             kind="direct", act="say", source=None, cue=None, content=content,
             speaker=replace(last.speaker, via="continued"), date=doc.article.date))
-        spoken.append(out[-1])
-        covered.append((start, end))
+        spoken.insert(i, out[-1])
+        spoken_ends.insert(i, end)
     return out
 
 

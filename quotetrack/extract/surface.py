@@ -126,7 +126,9 @@ def _paragraph_candidate(doc: AnnotatedArticle, cue: TaggedSpan, parts: List[Tag
     if agent:
         source = TaggedSpan("SRC", *agent)
         if c_start < agent[0] < c_end:  # "as 'X' by Y": the agent is not what was said
-            c_end = agent[0] - 1 if toks[agent[0] - 1].text.lower() == "by" else agent[0]
+            cut = agent[0] - 1 if toks[agent[0] - 1].text.lower() == "by" else agent[0]
+            if cut > c_start:  # never an empty or inverted content
+                c_end = cut
     elif not source or not (source.end == cue.start or source.start == cue.end):
         # No tagged source next to the cue: an untagged subject right before it wins
         # ("..., while the breakaway authorities accused Baku").
