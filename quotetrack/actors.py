@@ -131,6 +131,7 @@ class Resolution:
         self._speaker: Dict[str, str] = {}
         self._target: Dict[str, List[str]] = {}
         self._rolled: Dict[str, str] = {}
+        self._bodies: Optional[Dict[str, str]] = None
         self._country: Dict[str, Optional[str]] = {}
 
     def speaker(self, attribution_id: str) -> Optional[str]:
@@ -169,10 +170,13 @@ class Resolution:
             if country:
                 out = self._ensure("country", country, country).id
             else:
-                body = [b for b in self.actors.values()
-                        if b.kind == "organization" and fold(b.label) == fold(a.affiliation)]
-                out = body[0].id if body else self._ensure(
-                    "organization", fold(a.affiliation), a.affiliation).id
+                if self._bodies is None:  # built once: label -> first organization of that label
+                    self._bodies = {}
+                    for b in self.actors.values():
+                        if b.kind == "organization":
+                            self._bodies.setdefault(fold(b.label), b.id)
+                found = self._bodies.get(fold(a.affiliation))
+                out = found or self._ensure("organization", fold(a.affiliation), a.affiliation).id
         self._rolled[aid] = out
         return out
 

@@ -121,8 +121,3 @@ def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
             out.append(Entity(start, i + 1, typ))
             start, typ = None, None
     return out
-
-
-def _char_to_token(starts: Sequence[int], char: int) -> int:
-    return max(0, bisect.bisect_right(starts, char) - 1)
-

@@ -92,9 +92,9 @@ def _gender_of(form: Form, written: str = "") -> Optional[str]:
     words = [w for w in words if w in word_class("honorific")][:1] or words
     if not words:
         return None
-    if words[0] in ("mr", "sir", "lord"):
+    if words[0] in word_class("honorific_male"):
         return "male"
-    if words[0] in ("mrs", "ms", "miss", "dame", "lady", "madam"):
+    if words[0] in word_class("honorific_female"):
         return "female"
     return forename_gender(form.name) if form.shape == "full" else None
 
