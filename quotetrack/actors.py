@@ -408,7 +408,7 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
         if o.actor:
             in_article[o.attr.article_id].add(o.actor)
     # how often each person is named with each title, counted once for the whole corpus
-    held: Counter = Counter((o.actor, title_key(o.form.title)) for o in mentions if o.actor and o.form.title)
+    title_counts: Counter = Counter((o.actor, title_key(o.form.title)) for o in mentions if o.actor and o.form.title)
     for m in mentions:
         f = m.form
         if f.shape != "title":
@@ -423,7 +423,7 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
             if not cands and holders and len(f.key.split()) >= 2:
                 # "the prime minister" with nobody named in the article: the corpus's holder of
                 # that title when one person holds nearly all its mentions
-                count = Counter({p: held[(p, f.key)] for p in holders})
+                count = Counter({p: title_counts[(p, f.key)] for p in holders})
                 (top, n), total = count.most_common(1)[0], sum(count.values())
                 if n >= _DOMINANT_MIN and n >= _TITLE_DOMINANT_SHARE * total:
                     cands, why = [top], [f"holds it in {n} of {total} mentions of the title"]

@@ -335,3 +335,14 @@ def test_an_affiliation_tie_between_articles_leaves_it_empty():
     assert by_label(resolve(attrs))["Anna Berg"].affiliation == ""
     attrs.append(attr("a3", "say", "Anna Berg", aff="Sweden"))
     assert by_label(resolve(attrs))["Anna Berg"].affiliation == "Sweden"
+
+
+def test_several_bare_titles_in_a_corpus_all_join_their_holder():
+    # A title resolved in its own article first, then bare ones elsewhere (the second bare
+    # title crashed once: a loop variable shadowed the title counts).
+    attrs = [attr(f"t{i}", "say", "Tony Blair", title="Prime Minister") for i in range(12)]
+    here = [attr("h", "say", "Tony Blair", title="Prime Minister"), attr("h", "say", "the prime minister")]
+    bare = [attr(f"z{i}", "say", "the prime minister") for i in range(3)]
+    res = resolve(attrs + here + bare)
+    tony = res.speaker(attrs[0].id)
+    assert [res.speaker(a.id) for a in here[1:] + bare] == [tony] * 4

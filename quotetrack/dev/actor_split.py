@@ -15,7 +15,7 @@ import sys
 from collections import Counter, defaultdict
 from typing import Dict, List, Sequence
 
-from ..graph import load
+from ..graph import OutdirError, load
 from ..actors import resolve
 
 
@@ -63,7 +63,11 @@ def main(argv: Sequence[str] = None) -> int:
     p.add_argument("--names", default="", help="comma-separated surnames (default: the most quoted)")
     p.add_argument("--top", type=int, default=30)
     args = p.parse_args(argv)
-    rows = splits(args.outdirs, [n for n in args.names.split(",") if n], args.top)
+    try:
+        rows = splits(args.outdirs, [n for n in args.names.split(",") if n], args.top)
+    except OutdirError as exc:
+        print(f"actor_split: {exc}", file=sys.stderr)
+        return 1
     if not rows:
         print("no people found", file=sys.stderr)
         return 1
