@@ -217,3 +217,11 @@ def test_forename_gender(name, gender):
 def test_review_cases(text, shape, key):
     f = parse_mention(text)
     assert (f.shape, f.key) == (shape, key)
+
+
+def test_a_persons_government_is_that_person_in_that_role():
+    # "Mr Blair's government" is aimed at Blair (role government); "Norway's government" stays a body.
+    f = parse_mention("Mr Blair's government", role="target")
+    assert (f.shape, f.key, f.role) == ("surname", "blair", "government")
+    g = parse_mention("Norway's government")
+    assert (g.shape, g.affiliation) == ("organization", "Norway")
