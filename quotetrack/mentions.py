@@ -443,6 +443,8 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         extra = parse_mention(apposition, role=role)
         if extra is not None and extra.shape == "title":
             title, affiliation = extra.title, affiliation or extra.affiliation
+    if len(shown.split()) == 1 and shown.lower() in word_class("opener"):
+        return None  # "Nevertheless", "Meanwhile": a sentence opener alone names nobody
     if kind is None and len(shown.split()) == 1 and not (len(shown) > 1 and shown.isupper()) \
             and (shown.lower() in _PRONOUNS or shown.lower() in word_class("relative")):
         return None  # pronouns name nobody by themselves ("who" is no WHO): see quotetrack.speakers
