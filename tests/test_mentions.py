@@ -225,3 +225,8 @@ def test_a_persons_government_is_that_person_in_that_role():
     assert (f.shape, f.key, f.role) == ("surname", "blair", "government")
     g = parse_mention("Norway's government")
     assert (g.shape, g.affiliation) == ("organization", "Norway")
+
+
+def test_a_sentence_opener_alone_names_nobody_but_a_modal_surname_does():
+    assert parse_mention("Nevertheless") is None
+    assert parse_mention("May").shape == "surname"  # Theresa May's surname, not the modal verb
