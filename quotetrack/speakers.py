@@ -115,7 +115,7 @@ class SpeakerResolver:
         self._first_person: Optional[int] = None
 
     # -- public -----------------------------------------------------------------------
-    def resolve(self, source: Span, cue: Optional[Span] = None) -> Optional[Speaker]:
+    def resolve(self, source: Span) -> Optional[Speaker]:
         """The speaker a source span refers to, or None when it names nobody we can tell."""
         speaker = self._resolve(source)
         if speaker is not None:
@@ -170,8 +170,7 @@ class SpeakerResolver:
             weight = 1.0 + (_HEADLINE_WEIGHT if 0 <= n.start < headline_end else 0.0)
             weight += (bonus or {}).get(n.start, 0.0)
             score[sp.id] = score.get(sp.id, 0.0) + weight
-            if sp.id not in first or " " not in first[sp.id].speaker.name:
-                first.setdefault(sp.id, n)
+            first.setdefault(sp.id, n)
         if not score:
             return None
         best = max(score, key=lambda k: (score[k], -first[k].start))
@@ -363,11 +362,10 @@ class SpeakerResolver:
         # The last person quoted is who a following "he said" most often continues.
         last = None
         for at, sp, end in reversed(self.spoke):
-            if at < source.start and fits(sp) and sp.id not in exclude:
+            if at < source.start and fits(sp):
                 if sp.named_start is None:
                     sp = replace(sp, named_start=at, named_end=end)  # named by that source itself
-                if sp.via == "name" or " " in sp.name or sp.named_start is not None:
-                    last = (at, sp)
+                last = (at, sp)
                 break
         chosen: Optional[Speaker] = None
         # A person named earlier in the same sentence (the subject first) wins.

@@ -32,7 +32,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle
 from ..extract import extract
@@ -149,28 +149,37 @@ def load_gum(gum_dir: Path | str, *, docs: Optional[Sequence[str]] = None
         gum_dir: The folder with ``dep/`` and ``derived_attributions.jsonl``.
         docs: Only these document ids (default: all in ``dep/``).
     """
-    root = Path(gum_dir)
-    articles: Dict[str, AnnotatedArticle] = {}
-    for path in sorted((root / "dep").glob("*.conllu")):
+    articles = {doc.article.article_id: doc for _, doc in gum_documents(gum_dir, docs=docs)}
+    gold: Dict[str, List[GoldRelation]] = {d: [] for d in articles}
+    for doc_id, source, cue in gum_relations(gum_dir, articles):
+        if source and cue:
+            gold[doc_id].append(GoldRelation(doc_id, tuple(source), tuple(cue), _is_speech(articles[doc_id], cue)))
+    return articles, gold
+
+
+def gum_documents(gum_dir: Path | str, *, docs: Optional[Sequence[str]] = None
+                  ) -> Iterator[Tuple[Path, AnnotatedArticle]]:
+    """(file, document) for every ``dep/*.conllu`` of GUM (or only ``docs``), sorted by file."""
+    for path in sorted((Path(gum_dir) / "dep").glob("*.conllu")):
         if docs is not None and path.stem not in docs:  # GUM names files after their documents
             continue
         for doc in read_conllu(path):
             if docs is None or doc.article.article_id in docs:
-                articles[doc.article.article_id] = doc
-    gold: Dict[str, List[GoldRelation]] = {d: [] for d in articles}
-    with open(root / "derived_attributions.jsonl", encoding="utf-8") as f:
+                yield path, doc
+
+
+def gum_relations(gum_dir: Path | str, doc_ids: Iterable[str]
+                  ) -> Iterator[Tuple[str, List[int], List[int]]]:
+    """(document, source tokens, cue tokens) of each relation in ``derived_attributions.jsonl``
+    that belongs to one of ``doc_ids``; either list may be empty."""
+    wanted = set(doc_ids)
+    with open(Path(gum_dir) / "derived_attributions.jsonl", encoding="utf-8") as f:
         for line in f:
-            if not line.strip():
-                continue
-            rec = json.loads(line)
-            doc = articles.get(rec["doc"])
-            if doc is None:
-                continue
-            source, cue = parse_signals(rec.get("signals", ""))
-            if not source or not cue:
-                continue
-            gold[rec["doc"]].append(GoldRelation(rec["doc"], tuple(source), tuple(cue), _is_speech(doc, cue)))
-    return articles, gold
+            if line.strip():
+                rec = json.loads(line)
+                if rec["doc"] in wanted:
+                    source, cue = parse_signals(rec.get("signals", ""))
+                    yield rec["doc"], source, cue
 
 
 def _char_set(doc: AnnotatedArticle, idx: Iterable[int]) -> List[Tuple[int, int]]:

@@ -60,10 +60,10 @@ from urllib.parse import unquote
 
 from ..actors import resolve
 from ..doc import AnnotatedArticle
-from ..io.conllu import _documents, _gum_fields, _gum_mentions, read_conllu
+from ..io.conllu import _documents, _gum_fields, _gum_mentions
 from ..lexicon import match_title
 from ..records import Attribution
-from .gum_eval import _char_set, _is_speech, _overlaps, builtin_predict, parse_signals
+from .gum_eval import _char_set, _is_speech, _overlaps, builtin_predict, gum_documents, gum_relations
 
 #: Source types, in table order.
 SOURCE_TYPES = ("name", "pronoun", "description")
@@ -262,22 +262,14 @@ def load_gold(gum_dir: Path | str, *, docs: Optional[Sequence[str]] = None
         gum_dir: The folder with ``dep/`` and ``derived_attributions.jsonl``.
         docs: Only these document ids (default: all in ``dep/``).
     """
-    root = Path(gum_dir)
     articles: Dict[str, AnnotatedArticle] = {}
     mentions: Dict[str, List[Mention]] = {}
-    for path in sorted((root / "dep").glob("*.conllu")):
-        if docs is not None and path.stem not in docs:
-            continue
-        doc = next(read_conllu(path))
+    for path, doc in gum_documents(gum_dir, docs=docs):
         articles[doc.article.article_id] = doc
         mentions[doc.article.article_id] = read_mentions(path, doc)
     relations: Dict[str, List[Tuple[List[int], List[int]]]] = {d: [] for d in articles}
-    with open(root / "derived_attributions.jsonl", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                rec = json.loads(line)
-                if rec["doc"] in relations:
-                    relations[rec["doc"]].append(parse_signals(rec.get("signals", "")))
+    for doc_id, source, cue in gum_relations(gum_dir, articles):
+        relations[doc_id].append((source, cue))
     gold = {d: gold_sources(articles[d], mentions[d], relations[d]) for d in articles}
     return articles, gold
 

@@ -181,7 +181,7 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
             cue=cue_span,
             content=content_span,
             target=Span.of(text, *target) if target else None,
-            speaker=resolver.resolve(source_span, cue_span) if source_span else None,
+            speaker=resolver.resolve(source_span) if source_span else None,
             date=article.date,
         ))
     out = first_person_speakers(out, resolver)
