@@ -2,8 +2,10 @@
 
     python examples/run_demo.py --out out/demo
 
-Writes ``OUT/extract/`` (attributions and articles tables), ``OUT/story.gexf`` (open it in
-Gephi; the timeline plays the story day by day) and ``OUT/tables/`` (tidy CSV for pandas), prints
+Writes ``OUT/extract/`` (attributions and articles tables), ``OUT/report.html`` (one page that
+opens offline in any browser: the network, answer threads, timelines, statements in context),
+``OUT/story.gexf`` (open it in Gephi; the timeline plays the story day by day) and
+``OUT/tables/`` (tidy CSV for pandas), prints
 a short report and says where everything went. Each step is the ``quotetrack`` command a user
 would type, run with this Python (``python -m quotetrack.cli``).
 """
@@ -37,6 +39,7 @@ def main(argv=None) -> int:
 
     out = Path(args.out)
     extracted, gexf, tables = out / "extract", out / "story.gexf", out / "tables"
+    page = out / "report.html"
     out.mkdir(parents=True, exist_ok=True)
 
     print(f"== quotetrack extract {args.articles} -o {extracted}", file=sys.stderr)
@@ -45,12 +48,16 @@ def main(argv=None) -> int:
     print(f"== quotetrack report {extracted}", file=sys.stderr)
     print(quotetrack("report", str(extracted), capture=True))
 
+    print(f"== quotetrack report {extracted} --format html -o {page}", file=sys.stderr)
+    quotetrack("report", str(extracted), "--format", "html", "-o", str(page))
+
     print(f"== quotetrack export {extracted} (gexf, csv)", file=sys.stderr)
     quotetrack("export", str(extracted), "--format", "gexf", "-o", str(gexf))
     quotetrack("export", str(extracted), "--format", "csv", "-o", str(tables))
 
     print("Where everything went:")
     print(f"  attributions: {extracted / 'attributions.jsonl'} (and .csv, articles.csv)")
+    print(f"  HTML report:  {page} (open it in a browser; it needs no network)")
     print(f"  Gephi graph:  {gexf}")
     print(f"  CSV tables:   {tables}/ (actors, edges, answers, statements)")
     print(f"  try:          python -c \"import pandas as pd; "

@@ -158,11 +158,14 @@ def load(outdirs: Sequence[PathLike]) -> Corpus:
             raise OutdirError(f"{d}: no such folder (expected an output folder of "
                               "`quotetrack extract INPUT... -o OUTDIR`)")
         jsonl = d / "attributions.jsonl"
-        if not jsonl.is_file():
+        if not jsonl.is_file() and _is_parquet(d):
+            rows, records = _read_parquet(d)
+        elif not jsonl.is_file():
             raise OutdirError(f"{d}: no attributions.jsonl in it; run "
                               f"`quotetrack extract INPUT... -o {d}` first")
-        rows = _read_articles(d / "articles.csv", d)
-        records = _read_jsonl(jsonl, d)
+        else:
+            rows = _read_articles(d / "articles.csv", d)
+            records = _read_jsonl(jsonl, d)
         _check_counts(rows, records, d, warnings)
         # Article ids of this folder that name a different article of an earlier folder.
         ids = list(dict.fromkeys([r["article_id"] for r in rows]
@@ -209,6 +212,27 @@ def _qualified(folder: Path, article_id: str, taken: Dict[str, object]) -> str:
         n += 1
         new = f"{base}#{n}"
     return new
+
+
+def _is_parquet(folder: Path) -> bool:
+    from .io.parquet import is_dataset
+
+    return is_dataset(folder)
+
+
+def _read_parquet(folder: Path) -> Tuple[List[Dict[str, str]], List[Attribution]]:
+    """The ``articles`` rows (as strings, like ``articles.csv``'s) and the attributions of a
+    Parquet output folder (``extract --format parquet``), streamed part by part."""
+    from .io.parquet import DatasetError, iter_attributions, latest_parts, read_article_rows
+
+    try:
+        latest = latest_parts(folder)
+        rows = [{k: "" if v is None else str(v) for k, v in r.to_dict().items()}
+                for r in read_article_rows(folder)]
+        records = list(iter_attributions(folder, latest=latest))
+    except DatasetError as e:
+        raise OutdirError(str(e)) from None
+    return rows, records
 
 
 def _read_articles(path: Path, folder: Path) -> List[Dict[str, str]]:

@@ -6,9 +6,12 @@ quotetrack never downloads anything while extracting (pipelines are built with
 model folder and its ``resources.json`` -- no Stanza or torch import -- and says which
 extraction path ``quotetrack extract --nlp auto`` will take:
 
-* ``builtin`` -- no Stanza English tokenizer: the built-in tokenizer and the CRF tagger;
-* ``stanza tokenize-only`` -- Stanza's tokenizer (and mwt), then the CRF tagger;
-* ``stanza full parse`` -- pos, lemma and depparse are loadable: the dependency path.
+* ``builtin`` -- no Stanza English tokenizer: the built-in tokenizer and entity recognizer;
+* ``stanza tokenize-only`` -- Stanza's tokenizer (and mwt);
+* ``stanza full parse`` -- pos, lemma and depparse are loadable too.
+
+On every path the spans come from the tagger (CRF or neural) on the built-in tokens it was
+trained on; Stanza's entities and coreference, when installed, serve speaker resolution.
 
 "Loadable" is checked without loading: ``resources.json`` must parse, and every model file
 a processor needs must look like a PyTorch file (a non-empty zip archive with its central
@@ -32,7 +35,7 @@ log = logging.getLogger(__name__)
 DEFAULT_PROCESSORS = ("tokenize", "mwt", "pos", "lemma", "depparse", "ner")
 #: Every processor quotetrack can use (coref only on request).
 KNOWN_PROCESSORS = DEFAULT_PROCESSORS + ("coref",)
-#: The processors the dependency path needs.
+#: The processors of a full parse.
 PARSE_PROCESSORS = ("pos", "lemma", "depparse")
 #: Python packages Stanza's coreference model needs (the ``quotetrack[coref]`` extra).
 COREF_PACKAGES = ("transformers", "peft")

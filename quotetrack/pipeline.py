@@ -30,13 +30,13 @@ from typing import (IO, Callable, Deque, Iterable, Iterator, List, Optional, Seq
                     Union)
 
 from .doc import AnnotatedArticle
-from .extract import extract
+from .extract import extract, make_tagger, tagger_kind
 from .io.readers import DEFAULT_MAX_BYTES, article_status, missing_inputs, read_inputs
 from .io.writers import (ARTICLES_CSV, ATTRIBUTIONS_CSV, ATTRIBUTIONS_JSONL, PathLike,
                          open_output, read_csv_rows)
 from .models import ModelsMissing
 from .nlp import Annotator, BuiltinAnnotator
-from .records import Article, ArticleStatus, Attribution
+from .records import Article, ArticleStatus, Attribution, text_hash
 
 log = logging.getLogger(__name__)
 
@@ -50,39 +50,41 @@ class Result:
     error: Optional[str] = None
 
 
-def _extract_doc(doc: AnnotatedArticle) -> Result:
+def _extract_doc(doc: AnnotatedArticle, tagger=None) -> Result:
     """Attributions of one annotated article; a failure is this article's error, not the batch's."""
     try:
-        return Result(doc.article, tuple(extract(doc)))
+        return Result(doc.article, tuple(extract(doc, tagger=tagger)))
     except Exception as exc:
         log.debug("extraction failed on %s", doc.article.article_id, exc_info=True)
         return Result(doc.article, error=f"extraction failed: {type(exc).__name__}: {exc}")
 
 
-def _extract_one(annotator: Annotator, item: Union[Article, AnnotatedArticle]) -> Result:
+def _extract_one(annotator: Annotator, item: Union[Article, AnnotatedArticle], tagger=None) -> Result:
     if isinstance(item, AnnotatedArticle):  # pre-annotated input (CoNLL-U) skips the annotator
-        return _extract_doc(item)
+        return _extract_doc(item, tagger)
     try:
         doc = next(iter(annotator.annotate([item])))
     except Exception as exc:  # one bad article must not stop the batch
         return Result(item, error=f"annotation failed: {type(exc).__name__}: {exc}")
-    return _extract_doc(doc)
+    return _extract_doc(doc, tagger)
 
 
 # Worker-process state: one annotator per process, built once.
 _WORKER_ANNOTATOR: Optional[Annotator] = None
+_WORKER_TAGGER = None
 
 
-def _worker_init(ner: bool = True) -> None:
-    global _WORKER_ANNOTATOR
+def _worker_init(ner: bool = True, tagger: str = "crf", threads: int = 1) -> None:
+    global _WORKER_ANNOTATOR, _WORKER_TAGGER
     # A forked worker inherits the parent's SIGTERM handler (sigterm_aborts); the pool
     # stops its workers with SIGTERM, which must simply end them.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     _WORKER_ANNOTATOR = BuiltinAnnotator(ner=ner)
+    _WORKER_TAGGER = make_tagger(tagger, threads=threads)
 
 
 def _worker_run(article: Union[Article, AnnotatedArticle]) -> Result:
-    return _extract_one(_WORKER_ANNOTATOR, article)
+    return _extract_one(_WORKER_ANNOTATOR, article, _WORKER_TAGGER)
 
 
 def default_jobs() -> int:
@@ -90,33 +92,40 @@ def default_jobs() -> int:
 
 
 def run(articles: Iterable[Union[Article, AnnotatedArticle]], annotator: Optional[Annotator] = None, *,
-        jobs: int = 1) -> Iterator[Result]:
+        jobs: int = 1, tagger: str = "crf") -> Iterator[Result]:
     """Extract attributions from each article, yielding results in input order.
 
     Items that are already :class:`AnnotatedArticle` (CoNLL-U input) skip annotation.
 
     The built-in annotator runs in ``jobs`` processes; Stanza runs in this process with
     its own batching (``bulk_process``), since torch already uses every core.
+
+    ``tagger`` names the span tagger (``crf``, ``neural`` or ``auto``, see
+    :func:`~quotetrack.extract.make_tagger`); each worker process loads its own, with
+    torch's threads shared out among the workers.
     """
     annotator = annotator or BuiltinAnnotator()
+    tagger = tagger_kind(tagger)
     if isinstance(annotator, BuiltinAnnotator) and jobs > 1:
         import multiprocessing as mp
 
         ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
         # the workers build the same annotator (the parent already checked its model exists)
-        with ctx.Pool(jobs, initializer=_worker_init, initargs=(annotator.ner,)) as pool:
+        threads = max(1, default_jobs() // jobs)
+        with ctx.Pool(jobs, initializer=_worker_init, initargs=(annotator.ner, tagger, threads)) as pool:
             # imap keeps order and streams: memory stays flat in corpus size.
             yield from pool.imap(_worker_run, articles, chunksize=8)
         return
+    tagger_obj = make_tagger(tagger)
     if isinstance(annotator, BuiltinAnnotator):
         for article in articles:
-            yield _extract_one(annotator, article)
+            yield _extract_one(annotator, article, tagger_obj)
         return
-    yield from _run_batched(articles, annotator)
+    yield from _run_batched(articles, annotator, tagger=tagger_obj)
 
 
 def _run_batched(items: Iterable[Union[Article, AnnotatedArticle]], annotator: Annotator,
-                 batch_size: int = 64) -> Iterator[Result]:
+                 batch_size: int = 64, tagger=None) -> Iterator[Result]:
     """Annotators that batch internally (Stanza): feed them lists of articles.
 
     Sequential on purpose: with a thread parsing one batch ahead while this one extracted,
@@ -141,14 +150,14 @@ def _run_batched(items: Iterable[Union[Article, AnnotatedArticle]], annotator: A
                 yield from flush([a])
             return
         for doc in docs:
-            yield _extract_doc(doc)
+            yield _extract_doc(doc, tagger)
 
     batch: List[Article] = []
     for item in items:
         if isinstance(item, AnnotatedArticle):  # pre-annotated: keep order, skip the annotator
             yield from flush(batch) if batch else ()
             batch = []
-            yield _extract_doc(item)
+            yield _extract_doc(item, tagger)
             continue
         batch.append(item)
         if len(batch) >= batch_size:
@@ -158,9 +167,10 @@ def _run_batched(items: Iterable[Union[Article, AnnotatedArticle]], annotator: A
         yield from flush(batch)
 
 
-def extract_text(text: str, *, article_id: str = "text", annotator: Optional[Annotator] = None) -> List[Attribution]:
+def extract_text(text: str, *, article_id: str = "text", annotator: Optional[Annotator] = None,
+                 tagger: str = "crf") -> List[Attribution]:
     """Convenience: attributions of one text (no header or boilerplate handling)."""
-    res = _extract_one(annotator or BuiltinAnnotator(), Article(article_id, text))
+    res = _extract_one(annotator or BuiltinAnnotator(), Article(article_id, text), make_tagger(tagger))
     if res.error:
         raise RuntimeError(res.error)
     return list(res.attributions)
@@ -178,6 +188,8 @@ class RunSummary:
         warnings: ``ok`` articles whose row carries a warning (e.g. the encoding guessed).
         missing: Inputs that named nothing (no such path, a glob matching nothing); each
             also has an error row.
+        skipped: Articles ``--append`` found already in the output folder, unchanged (same
+            id, same text hash): read, not extracted, no new row.
     """
 
     output: str
@@ -186,6 +198,7 @@ class RunSummary:
     attributions: int = 0
     warnings: int = 0
     missing: Tuple[str, ...] = ()
+    skipped: int = 0
 
     @property
     def articles(self) -> int:
@@ -195,11 +208,104 @@ class RunSummary:
     def to_dict(self) -> dict:
         return {"output": self.output, "ok": self.ok, "errors": self.errors,
                 "attributions": self.attributions, "warnings": self.warnings,
-                "missing": list(self.missing)}
+                "missing": list(self.missing), "skipped": self.skipped}
 
 
-#: Called after each row of ``articles.csv`` is written, with that row and the counts so far.
+#: Called after each row of ``articles.csv`` is written, with that row and the counts so far;
+#: with ``append``, also for each article skipped as unchanged (``status="skipped"``, no row).
 ProgressCallback = Callable[[ArticleStatus, RunSummary], None]
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """One read article's outcome as an engine hands it over: its ``ok`` row (message not
+    yet set), its attributions, the error that stopped it, and the reading warning."""
+
+    status: ArticleStatus
+    attributions: Tuple[Attribution, ...] = ()
+    error: Optional[str] = None
+    warning: str = ""
+
+    @classmethod
+    def of(cls, res: Result, warning: str = "") -> "Extracted":
+        return cls(article_status(res.article), res.attributions, res.error, warning)
+
+    def row(self) -> ArticleStatus:
+        """The ``articles.csv`` row: the warning in ``message``, after the error if any."""
+        if self.error:
+            message = f"{self.error}; {self.warning}" if self.warning else self.error
+            return replace(self.status, status="error", message=message)
+        return replace(self.status, message=self.warning)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """An article ``--append`` skipped: the output folder holds it with the same text hash."""
+
+    article_id: str
+
+
+#: What an engine yields, in input order: an unreadable input's error row, an article's
+#: outcome, or a skipped article.
+EngineItem = Union[ArticleStatus, Extracted, Skipped]
+
+
+class LocalEngine:
+    """Read the inputs here; extract in this process or in ``jobs`` local processes (:func:`run`).
+
+    The engine interface (see :class:`quotetrack.distributed.DaskEngine` for the other one):
+    :meth:`batches` yields lists of :data:`EngineItem` in input order; :attr:`read` counts
+    the articles read, :attr:`flush_batches` says whether each list is a partition whose
+    results should be committed together.
+    """
+
+    flush_batches = False
+
+    def __init__(self, jobs: int = 1):
+        self.jobs = jobs
+        self.read = 0
+
+    def describe(self, annotator: Annotator) -> str:
+        many = isinstance(annotator, BuiltinAnnotator) and self.jobs > 1
+        return f", {self.jobs} worker processes" if many else ""
+
+    def batches(self, inputs: Sequence[str], annotator: Annotator, *, tagger: str = "crf",
+                max_bytes: int = DEFAULT_MAX_BYTES, stdin: Optional[IO] = None,
+                exclude: Sequence[str] = (), done: Optional[dict] = None
+                ) -> Iterator[List[EngineItem]]:
+        # One entry per input item, in input order: an unreadable item's error row, the
+        # warning for a readable article whose result is still to come, or a skipped
+        # article. `run` yields results in input order, so the front entries are always the
+        # items due next. With worker processes the pool reads `readable()` from its own
+        # thread; deque appends and pops are atomic.
+        pending: Deque[Union[ArticleStatus, Skipped, str]] = deque()
+
+        def readable() -> Iterator[Union[Article, AnnotatedArticle]]:
+            warnings: dict = {}
+            for item in read_inputs(inputs, max_bytes=max_bytes, stdin=stdin,
+                                    warnings=warnings, exclude=exclude):
+                if isinstance(item, ArticleStatus):
+                    pending.append(item)
+                    continue
+                article = item.article if isinstance(item, AnnotatedArticle) else item
+                self.read += 1
+                if done and done.get(article.article_id) == text_hash(article.text):
+                    warnings.pop(article.article_id, None)
+                    pending.append(Skipped(article.article_id))
+                    continue
+                pending.append(warnings.pop(article.article_id, ""))
+                yield item
+
+        def ready() -> Iterator[List[EngineItem]]:
+            while pending and not isinstance(pending[0], str):
+                yield [pending.popleft()]
+
+        with contextlib.closing(run(readable(), annotator, jobs=self.jobs,
+                                    tagger=tagger)) as results:
+            for res in results:
+                yield from ready()
+                yield [Extracted.of(res, pending.popleft())]
+            yield from ready()
 
 
 class ExtractError(Exception):
@@ -362,6 +468,9 @@ def _remove_stale_temps(outdir: Path) -> None:
     Only called while holding the lock, so no other run is writing them. The names are
     those :func:`~quotetrack.io.writers.atomic_write` gives: ``.NAME.XXXXXXXX.tmp``.
     """
+    from .incremental import remove_stale_temps
+
+    remove_stale_temps(outdir)  # of journal chunks and Parquet parts
     for name in (ATTRIBUTIONS_JSONL, ATTRIBUTIONS_CSV, ARTICLES_CSV):
         for tmp in glob.glob(os.path.join(glob.escape(str(outdir)), f".{glob.escape(name)}.*.tmp")):
             try:
@@ -379,7 +488,14 @@ def _previous_ok(outdir: Path) -> Optional[int]:
     """
     path = outdir / ARTICLES_CSV
     if not path.is_file():
-        return None
+        from .io import parquet
+
+        if not parquet.is_dataset(outdir):
+            return None
+        try:
+            return sum(r.status == "ok" for r in parquet.read_article_rows(outdir))
+        except parquet.DatasetError:
+            return 1 << 62
     try:
         return sum(row.get("status") == "ok" for row in read_csv_rows(path))
     except (OSError, UnicodeDecodeError, csv.Error):
@@ -395,7 +511,8 @@ def extract_files(inputs: Sequence[str], output: PathLike, *,
                   annotator: Optional[Annotator] = None, jobs: int = 1,
                   max_bytes: int = DEFAULT_MAX_BYTES, stdin: Optional[IO] = None,
                   stream: Optional[IO[str]] = None,
-                  on_progress: Optional[ProgressCallback] = None) -> RunSummary:
+                  on_progress: Optional[ProgressCallback] = None, tagger: str = "crf",
+                  fmt: str = "jsonl", append: bool = False, engine=None) -> RunSummary:
     """Read articles, extract their attributions and write an output folder.
 
     The library side of ``quotetrack extract``. Every input file or record gets one row in
@@ -420,9 +537,19 @@ def extract_files(inputs: Sequence[str], output: PathLike, *,
         max_bytes: Size limit per file and per JSONL/CSV record.
         stdin: The stream read for ``"-"`` inputs (``sys.stdin`` by default).
         stream: Where ``output="-"`` writes (``sys.stdout`` by default).
+        tagger: The span tagger: ``crf`` (fast), ``neural`` (accurate) or ``auto`` (neural
+            when its model and torch are installed).
         on_progress: Called after each ``articles.csv`` row with that
             :class:`~quotetrack.records.ArticleStatus` and the :class:`RunSummary` so far;
             the way to report errors or show progress as they happen.
+        fmt: ``"jsonl"`` (``attributions.jsonl``, ``attributions.csv``, ``articles.csv``) or
+            ``"parquet"`` (datasets ``attributions/`` and ``articles/``, see
+            :mod:`quotetrack.io.parquet`). A folder holds one format.
+        append: Keep the folder's results and add to them: articles already there with the
+            same id and text hash are skipped, changed ones re-extracted and replaced, and
+            the chunks an interrupted run committed are kept (see :mod:`quotetrack.incremental`).
+        engine: Where extraction runs: a :class:`LocalEngine` (the default, ``jobs``
+            processes) or a :class:`quotetrack.distributed.DaskEngine`.
 
     Returns:
         The run's counts.
@@ -444,16 +571,21 @@ def extract_files(inputs: Sequence[str], output: PathLike, *,
     """
     inputs = [str(i) for i in inputs]
     output = str(output)
-    missing = missing_inputs(inputs)
+    engine = engine or LocalEngine(jobs or default_jobs())
+    check = getattr(engine, "missing_inputs", missing_inputs)  # an engine may read URLs
+    missing = check(inputs)
     if inputs and len(missing) == len(inputs):
         # Nothing to read at all: fail before touching the output folder.
         raise NothingRead(f"nothing read: no such file, folder or match: {_names(missing)}"
                           + _kept(output))
     annotator = annotator or BuiltinAnnotator()
     jobs = jobs or default_jobs()
+    tagger = tagger_kind(tagger)
     if output == "-":
+        if append or fmt != "jsonl":
+            raise ExtractError("append and --format parquet need an output folder, not '-'")
         return _extract_into(inputs, output, annotator, jobs, max_bytes, stdin, stream,
-                             on_progress, missing, None)
+                             on_progress, missing, None, tagger, fmt, append, engine)
     outdir = Path(output)
     created = not outdir.exists()
     outdir.mkdir(parents=True, exist_ok=True)
@@ -463,7 +595,8 @@ def extract_files(inputs: Sequence[str], output: PathLike, *,
         try:
             _remove_stale_temps(outdir)
             return _extract_into(inputs, output, annotator, jobs, max_bytes, stdin, stream,
-                                 on_progress, missing, _previous_ok(outdir))
+                                 on_progress, missing, None if append else _previous_ok(outdir),
+                                 tagger, fmt, append, engine)
         finally:
             lock.release()
     finally:
@@ -481,31 +614,19 @@ def _kept(output: str) -> str:
 def _extract_into(inputs: List[str], output: str, annotator: Annotator, jobs: int,
                   max_bytes: int, stdin: Optional[IO], stream: Optional[IO[str]],
                   on_progress: Optional[ProgressCallback], missing: List[str],
-                  previous_ok: Optional[int]) -> RunSummary:
+                  previous_ok: Optional[int], tagger: str = "crf", fmt: str = "jsonl",
+                  append: bool = False, engine=None) -> RunSummary:
     """The body of :func:`extract_files` once the output folder is locked."""
-    log.info("extracting with the %s annotator%s", annotator.name,
-             f", {jobs} worker processes" if isinstance(annotator, BuiltinAnnotator) and jobs > 1
-             else "")
-    # One entry per input item, in input order: an unreadable item's error row, or the
-    # warning for a readable article whose result is still to come. `run` yields results in
-    # input order, so the front entries are always the rows due next. With worker processes
-    # the pool reads `readable()` from its own thread; deque appends and pops are atomic.
-    pending: Deque[Union[ArticleStatus, str]] = deque()
-    read = [0]  # articles read, whether or not their extraction then succeeded
+    from .incremental import FormatMismatch, open_store
 
-    def readable() -> Iterator[Union[Article, AnnotatedArticle]]:
-        warnings: dict = {}
-        for item in read_inputs(inputs, max_bytes=max_bytes, stdin=stdin,
-                                warnings=warnings, exclude=[] if output == "-" else [output]):
-            if isinstance(item, ArticleStatus):
-                pending.append(item)
-                continue
-            article = item.article if isinstance(item, AnnotatedArticle) else item
-            pending.append(warnings.pop(article.article_id, ""))
-            read[0] += 1
-            yield item
+    engine = engine or LocalEngine(jobs)
+    log.info("extracting with the %s annotator and the %s tagger%s", annotator.name, tagger,
+             engine.describe(annotator))
+    counts = {"ok": 0, "errors": 0, "attributions": 0, "warnings": 0, "skipped": 0}
 
-    counts = {"ok": 0, "errors": 0, "attributions": 0, "warnings": 0}
+    def progress(status: ArticleStatus) -> None:
+        if on_progress is not None:
+            on_progress(status, RunSummary(output, **counts, missing=tuple(missing)))
 
     def write(out, status: ArticleStatus, attributions: Sequence[Attribution] = ()) -> None:
         n = out.add(status, attributions)
@@ -516,31 +637,35 @@ def _extract_into(inputs: List[str], output: str, annotator: Annotator, jobs: in
             counts["warnings"] += bool(status.message)
             log.debug("%s: %d attributions", status.article_id, n)
         counts["attributions"] += n
-        if on_progress is not None:
-            on_progress(status, RunSummary(output, **counts, missing=tuple(missing)))
+        progress(status)
 
     first_error: List[ArticleStatus] = []
-
-    def write_unreadable(out) -> None:
-        while pending and isinstance(pending[0], ArticleStatus):
-            status = pending.popleft()
-            if not first_error:
-                first_error.append(status)
-            write(out, status)
-
-    with open_output(output, stdout=stream) as out, \
-            contextlib.closing(run(readable(), annotator, jobs=jobs)) as results:
-        for res in results:
-            write_unreadable(out)
-            warning = pending.popleft()
-            status = article_status(res.article, message=warning)
-            if res.error:
-                message = f"{res.error}; {warning}" if warning else res.error
-                status = replace(status, status="error", message=message)
-            write(out, status, res.attributions)
-        write_unreadable(out)
+    try:
+        sink = (open_output(output, stdout=stream) if output == "-"
+                else open_store(output, fmt, append=append))
+    except FormatMismatch as exc:
+        raise ExtractError(str(exc)) from None
+    with sink as out:
+        done = getattr(out, "done", None)
+        batches = engine.batches(inputs, annotator, tagger=tagger, max_bytes=max_bytes,
+                                 stdin=stdin, exclude=[] if output == "-" else [output],
+                                 done=done)
+        with contextlib.closing(batches):
+            for batch in batches:
+                for item in batch:
+                    if isinstance(item, Skipped):
+                        counts["skipped"] += 1
+                        progress(ArticleStatus(item.article_id, None, "skipped"))
+                    elif isinstance(item, ArticleStatus):
+                        if not first_error:
+                            first_error.append(item)
+                        write(out, item)
+                    else:
+                        write(out, item.row(), item.attributions)
+                if engine.flush_batches and hasattr(out, "flush"):
+                    out.flush()  # a partition is done: commit it
         # Raised inside the `with`: the new files are dropped and the old ones stay.
-        if not read[0]:
+        if not engine.read:
             if missing:
                 why = f"no such file, folder or match: {_names(missing)}"
             elif first_error:

@@ -26,6 +26,15 @@ def stable_id(*parts: object, length: int = 16) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def text_hash(text: str) -> str:
+    """The ``text_hash`` column of ``articles.csv``: 16 hex digits of the SHA-1 of ``text``.
+
+    The same text gives the same hash on every run and machine; ``extract --append`` skips an
+    article whose id and hash are already in the output folder.
+    """
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+
 def without_surrogates(text: str) -> str:
     """``text`` with lone surrogates (which no UTF-8 file can hold) replaced by U+FFFD.
 
@@ -70,6 +79,9 @@ class ArticleStatus:
     url: Optional[str] = None
     chars: int = 0
     attributions: int = 0
+    # What ``extract --append`` compares to tell an unchanged article from a changed one:
+    # :func:`text_hash` of the text as read ("" for an input that could not be read).
+    text_hash: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -215,4 +227,4 @@ ATTRIBUTION_COLUMNS = tuple(
 )
 #: Column order of ``articles.csv``.
 ARTICLE_COLUMNS = ("article_id", "path", "status", "message", "title", "date", "source", "url",
-                   "chars", "attributions")
+                   "chars", "attributions", "text_hash")

@@ -5,6 +5,7 @@ Test modules import the plain functions directly (``from conftest import make_at
 pytest puts ``tests/`` on ``sys.path`` because it is not a package.
 """
 import itertools
+import json
 import os
 import subprocess
 import sys
@@ -106,3 +107,35 @@ def run_python(code: str, *, hashseed: str) -> str:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return done.stdout
+
+
+# Made-up news for the extraction-run tests (distributed, Parquet, --append): short articles
+# with direct quotes, accusations and denials between invented people and countries.
+_PEOPLE = [("Foreign Minister", "Lena Varga", "Norland"), ("Prime Minister", "Tomas Brel", "Ostland"),
+           ("Defence Minister", "Ada Kovic", "Sudmark"), ("President", "Ivo Lind", "Westria")]
+_QUOTES = ["We will not be intimidated", "The border stays open", "Talks must resume this week",
+           "Our patience has limits", "The ceasefire is holding", "Nobody wants another winter of this"]
+
+
+def news_text(i: int) -> str:
+    """The i-th made-up article: a dated title line, a quote, an accusation and a denial."""
+    title, name, country = _PEOPLE[i % len(_PEOPLE)]
+    _, other, other_country = _PEOPLE[(i + 1) % len(_PEOPLE)]
+    quote, answer = _QUOTES[i % len(_QUOTES)], _QUOTES[(i + 3) % len(_QUOTES)]
+    return (f"date 2031-{1 + i % 12:02d}-{1 + i % 27:02d} Talks, round {i}\n\n"
+            f"{title} {name} of {country} declared: \u201c{quote}.\u201d\n\n"
+            f"{name.split()[1]} accused {other_country} of bad faith in round {i}.\n\n"
+            f"{other} denied the claim on day {i}. \u201c{answer},\u201d {other.split()[1]} said.\n")
+
+
+def write_news(folder: Path, n: int = 6, *, jsonl: int = 0, start: int = 0) -> Path:
+    """``n`` made-up .txt articles in ``folder`` (``NN.txt``), plus ``jsonl`` more as records of
+    ``folder/feed.jsonl`` (ids ``feed-K``); returns the folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(start, start + n):
+        (folder / f"{i:02d}.txt").write_text(news_text(i), encoding="utf-8")
+    if jsonl:
+        with open(folder / "feed.jsonl", "w", encoding="utf-8") as f:
+            for k in range(jsonl):
+                f.write(json.dumps({"text": news_text(100 + k), "title": f"feed {k}"}) + "\n")
+    return folder

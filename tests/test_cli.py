@@ -232,7 +232,7 @@ def test_forced_progress_keeps_error_lines_apart_from_the_counter(runner, tmp_pa
     result = runner.invoke(cli, ["extract", str(src), "-o", str(tmp_path / "out"), "--nlp", "builtin",
                                  "--progress"])
     assert result.exit_code == 0, result.output
-    assert "\r1 articles, " in result.stderr  # the counter was drawn
+    assert "/3 [" in result.stderr and "articles/s" in result.stderr  # the bar, with a total
     # What a terminal shows of each line: the text after the last carriage return.
     shown = [line.split("\r")[-1].rstrip() for line in result.stderr.split("\n")]
     assert f"quotetrack: {src / 'zero.txt'}: empty file" in shown

@@ -7,7 +7,7 @@ import pytest
 from quotetrack.nlp import BuiltinAnnotator
 from quotetrack.extract.dependency import candidate_sentence_share, dependency_candidates
 from quotetrack.lexicon import sentence_can_attribute
-from quotetrack.extract import extract
+from quotetrack.extract import finish
 from quotetrack.io.conllu import parse_conllu, read_conllu
 from quotetrack.records import Article
 
@@ -17,6 +17,11 @@ FIXTURE = Path(__file__).parent / "fixtures" / "conllu" / "constructions.conllu"
 @pytest.fixture(scope="module")
 def docs():
     return {d.article.article_id: d for d in read_conllu(FIXTURE)}
+
+
+def extract(doc):
+    """The dependency path alone (extract() now tags spans on every path)."""
+    return finish(doc, list(dependency_candidates(doc)))
 
 
 def only(attributions, cue_word):

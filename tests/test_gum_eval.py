@@ -32,6 +32,13 @@ def test_a_relation_is_found_when_cue_and_source_overlap():
     score_doc(doc, gold, [att((4, 8), (0, 3)), att((16, 23), (0, 3))], score)
     # gold: only the speech relation; predictions: only the one whose cue is a speech verb
     assert (score.gold, score.found, score.predicted, score.correct) == (1, 1, 1, 1)
+    # over every prediction, the non-speech cue (16-23) counts too: it matches a relation
+    assert (score.all_predicted, score.all_correct) == (2, 2)
+    score = Score()
+    score_doc(doc, gold, [att((4, 8), (0, 3)), att((24, 26), (0, 3))], score)
+    # "so" is no cue of any relation: outside the speech-cue precision, wrong in the overall one
+    assert (score.predicted, score.correct, score.all_predicted, score.all_correct) == (1, 1, 2, 1)
+    assert score.all_precision == 0.5
     score = Score()
     score_doc(doc, gold, [att((4, 8), None)], score)
     assert (score.found, score.cue_found, score.predicted, score.correct) == (0, 1, 1, 0)

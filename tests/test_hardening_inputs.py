@@ -293,7 +293,8 @@ def _start_blocked_run(out: Path) -> subprocess.Popen:
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=cli_env(), cwd=str(ROOT))
     deadline = time.monotonic() + 60
-    while not list(out.glob(".*.tmp")):
+    lock = out / LOCK_NAME  # the run holds the folder's lock while it waits on stdin
+    while not (lock.is_file() and lock.read_text().split()[:1] == [str(proc.pid)]):
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
             pytest.fail(f"the run did not start: {proc.communicate()[1].decode()}")

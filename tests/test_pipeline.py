@@ -150,10 +150,10 @@ def test_pre_annotated_items_split_the_batch_and_keep_their_place():
 def test_an_extraction_failure_is_that_articles_error(monkeypatch):
     real = pipeline.extract
 
-    def flaky(doc):
+    def flaky(doc, **kw):
         if doc.article.article_id == "a3":
             raise IndexError("token out of range")
-        return real(doc)
+        return real(doc, **kw)
 
     monkeypatch.setattr(pipeline, "extract", flaky)
     results = list(_run_batched(articles(), _Batching(), batch_size=2))

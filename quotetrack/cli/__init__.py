@@ -33,6 +33,25 @@ def nlp_options(f):
     return f
 
 
+def tagger_option(f):
+    """--tagger, shared by extract, evaluate (and the bench script's own flag)."""
+    return click.option("--tagger", type=click.Choice(["auto", "crf", "neural"]), default="auto",
+                        show_default=True,
+                        help="Span tagger: crf = fast; neural = the fine-tuned transformer, more "
+                             "accurate and slower; auto = neural when torch is installed.")(f)
+
+
+def _tagger(kind: str) -> str:
+    from ..extract import tagger_kind
+    from ..extract.neural import neural_available
+
+    kind = tagger_kind(kind)
+    if kind == "neural" and not neural_available():
+        raise click.ClickException("the neural tagger needs torch, safetensors and tokenizers and "
+                                   "its model files (quotetrack/data/neural/); use --tagger crf")
+    return kind
+
+
 def _annotator(nlp: str, models_dir, device: str):
     from ..models import ModelsMissing
     from ..nlp import make_annotator
@@ -84,7 +103,21 @@ def cli(ctx, verbose, quiet):
               help="Skip input files (and JSONL/CSV records, stdin) larger than this.")
 @click.option("--progress/--no-progress", default=None,
               help="Progress on stderr (default: when stderr is a terminal and -q is not given).")
-def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
+@tagger_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "parquet"]), default="jsonl",
+              show_default=True,
+              help="jsonl: attributions.jsonl, attributions.csv, articles.csv; parquet: the "
+                   "datasets OUT/attributions/ and OUT/articles/ (pandas, Dask, DuckDB).")
+@click.option("--append", is_flag=True,
+              help="Add to OUT instead of replacing it: articles already there (same id, same "
+                   "text) are skipped, changed ones re-extracted; resumes an interrupted run.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run on Dask: tcp://HOST:PORT of a running scheduler, or local:N to start "
+                   "N worker processes here (needs quotetrack[dask]).")
+@click.option("-q", "--quiet", "quiet_here", is_flag=True,
+              help="Only errors on stderr (the same as quotetrack -q extract).")
+def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress, tagger, fmt,
+            append, scheduler, quiet_here):
     """Extract quotes and reported claims from articles.
 
     INPUTS are files, folders (searched recursively), globs or '-' for stdin:
@@ -105,30 +138,55 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
         quotetrack extract examples/articles -o out/
 
         quotetrack extract news.jsonl -o - | jq .act
+
+        quotetrack extract archive/ -o out/ --format parquet --append
+
+        quotetrack extract s3://bucket/news/ -o out/ --scheduler tcp://10.0.0.5:8786
     """
     from ..models import ModelsMissing
     from ..pipeline import ExtractError, Terminated, extract_files, sigterm_aborts
+    from ..io.parquet import DatasetError
+    from ..progress import estimate_total
 
+    if quiet_here and not console().quiet:
+        ctx = click.get_current_context()
+        ctx.obj = Console(-1)
+        ctx.call_on_close(configure_logging(ctx.obj))
+    if outdir == "-" and (append or fmt != "jsonl"):
+        raise click.UsageError("--append and --format parquet need an output folder, not -o -")
     annotator = _annotator(nlp, models_dir, device)
+    tagger = _tagger(tagger)
     show = (sys.stderr.isatty() and not console().quiet) if progress is None else progress
-    bar = Progress(show)
+    bar = Progress(show, total=estimate_total(inputs, exclude=[] if outdir == "-" else [outdir])
+                   if show else None)
+    engine = None
+    if scheduler:
+        from ..distributed import DaskEngine
+
+        engine = DaskEngine(scheduler, on_dashboard=lambda url: (
+            bar.message(f"quotetrack: Dask dashboard: {url}") if show else None))
 
     def on_progress(status, summary):
         if status.status == "error":  # errors show even with -q
             bar.message(f"quotetrack: {status.path or status.article_id}: {status.message}")
-        bar.update(summary.articles, f"{summary.attributions} attributions")
+        bar.update(summary.articles + summary.skipped, errors=summary.errors,
+                   attributions=summary.attributions,
+                   extra=f"{summary.skipped} unchanged" if summary.skipped else "")
 
     try:
         with sigterm_aborts():
             summary = extract_files(inputs, outdir, annotator=annotator, jobs=jobs,
                                     max_bytes=max_bytes, stream=sys.stdout,
-                                    on_progress=on_progress)
+                                    on_progress=on_progress, tagger=tagger, fmt=fmt,
+                                    append=append, engine=engine)
     except Terminated:
         bar.close()
         kept = "" if outdir == "-" else f"; {outdir} left as it was"
         click.echo(f"quotetrack: terminated{kept}", err=True)
         sys.exit(128 + signal.SIGTERM)
     except ExtractError as exc:
+        raise click.ClickException(str(exc))
+    except DatasetError as exc:
         raise click.ClickException(str(exc))
     except BrokenPipeError:
         # `quotetrack extract ... -o - | head`: the reader left; that is not an error.
@@ -141,8 +199,13 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
     finally:
         bar.close()
     where = "stdout" if outdir == "-" else outdir
-    note(f"{summary.ok} articles read, {summary.errors} skipped with errors, "
-         f"{summary.attributions} attributions -> {where}")
+    if append:
+        note(f"{summary.ok} new or changed articles extracted, {summary.skipped} unchanged "
+             f"(already in {outdir}), {summary.errors} skipped with errors, "
+             f"{summary.attributions} attributions added -> {where}")
+    else:
+        note(f"{summary.ok} articles read, {summary.errors} skipped with errors, "
+             f"{summary.attributions} attributions -> {where}")
 
 
 @cli.command()
@@ -155,7 +218,11 @@ def extract(inputs, outdir, nlp, models_dir, device, jobs, max_bytes, progress):
               help="Score only the tune split of PolNeAR train (quotetrack/dev/polnear-tune.txt).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt):
+@click.option("--conllu", "conllu_file", type=click.Path(exists=True, dir_okay=False),
+              help="Score parsed input: the gold articles' CoNLL-U parses (e.g. "
+                   "corenlp/dev.conllu), matched by document id, instead of annotating the text.")
+@tagger_option
+def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt, conllu_file, tagger):
     """Score extraction against brat standoff gold in the PolNeAR layout.
 
     GOLD_DIR holds text/*.txt and attributions/*.ann. Prints exact and overlap P/R/F1 for
@@ -168,19 +235,35 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt)
         quotetrack evaluate ../shared/corpora/polnear/train --tune
     """
     from ..dev.evaluate import TUNE_LIST, evaluate_dir, read_id_list
+    from ..extract import extract as extract_doc, make_tagger
+    from ..io.conllu import read_conllu
     from ..pipeline import extract_text
 
     # Scores must be reproducible: here auto means the built-in annotator, not "whatever
     # models this machine has".
     annotator = _annotator("builtin" if nlp == "auto" else nlp, models_dir, device)
+    tagger = _tagger(tagger)
+    parsed = {}
+    if conllu_file:
+        parsed = {d.article.article_id: d for d in read_conllu(conllu_file, max_bytes=1 << 40)}
+
+    def extract_fn(aid, text):
+        if conllu_file:
+            if aid not in parsed:
+                raise RuntimeError(f"{conllu_file} has no document {aid!r}")
+            return extract_doc(parsed[aid], tagger=make_tagger(tagger))
+        return extract_text(text, article_id=aid, annotator=annotator, tagger=tagger)
+
     only = None
     if articles_file or tune:
         only = read_id_list(articles_file or TUNE_LIST)
+    if conllu_file:  # score the articles that have a parse (PolNeAR's CoreNLP files miss a few)
+        only = set(parsed) if only is None else only & set(parsed)
     bar = Progress(sys.stderr.isatty() and not console().quiet)
     t0 = time.monotonic()
     try:
-        result = evaluate_dir(gold_dir, lambda aid, text: extract_text(text, article_id=aid, annotator=annotator),
-                              limit=limit, progress=lambda i, n: bar.update(i), articles=only)
+        result = evaluate_dir(gold_dir, extract_fn, limit=limit,
+                              progress=lambda i, n: bar.update(i), articles=only)
     except RuntimeError as exc:
         raise click.ClickException(str(exc))
     finally:
@@ -191,7 +274,8 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), indent=2))
     else:
-        click.echo(f"annotator: {annotator.name}; {time.monotonic() - t0:.1f} s")
+        source = f"parses from {conllu_file}" if conllu_file else f"annotator: {annotator.name}"
+        click.echo(f"{source}; tagger: {tagger}; {time.monotonic() - t0:.1f} s")
         click.echo(result.format_table())
 
 

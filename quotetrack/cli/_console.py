@@ -7,11 +7,13 @@ length of one command.
 from __future__ import annotations
 
 import logging
-import time
+import sys
 from dataclasses import dataclass
 from typing import Callable, Optional
 
 import click
+
+from ..progress import ProgressBar
 
 LOGGER = "quotetrack"
 
@@ -45,40 +47,45 @@ def note(message: str) -> None:
         _echo(message)
 
 
-class Progress:
-    """A one-line counter on stderr, redrawn at most twice a second, when enabled."""
+class Progress(ProgressBar):
+    """The progress bar (:class:`quotetrack.progress.ProgressBar`, tqdm on stderr) of a command.
 
-    def __init__(self, enabled: bool):
-        self.enabled = enabled
-        self.t0 = time.monotonic()
-        self.last = 0.0
-        self.width = 0  # characters of the counter now on screen; 0 when none is
+    While it is drawn, log lines and notes go above it (:func:`note`, the log handler).
+    """
 
-    def update(self, done: int, extra: str = "") -> None:
-        now = time.monotonic()
-        if self.enabled and now - self.last > 0.5:
-            global _ACTIVE
+    def __init__(self, enabled: bool, *, total: Optional[int] = None):
+        super().__init__(enabled, total=total, stream=_StderrProxy())
+        global _ACTIVE
+        if enabled:
             _ACTIVE = self
-            self.last = now
-            rate = done / max(now - self.t0, 1e-9)
-            line = f"{done} articles, {rate:.0f}/s {extra}".rstrip()
-            click.echo("\r" + line.ljust(self.width), err=True, nl=False)
-            self.width = len(line)
+
+    def update(self, done: int, extra: str = "", **figures) -> None:  # type: ignore[override]
+        super().update(done, extra=extra, **figures)
 
     def message(self, line: str) -> None:
-        """Print a line on stderr, wiping the counter first so the two do not share a line."""
-        if self.width:
-            click.echo("\r" + " " * self.width + "\r", err=True, nl=False)
-            self.width = 0
-        click.echo(line, err=True)
+        if self._bar is not None:
+            super().message(line)
+        else:
+            click.echo(line, err=True)
 
     def close(self) -> None:
         global _ACTIVE
-        if self.width:
-            click.echo("", err=True)
-            self.width = 0
+        super().close()
         if _ACTIVE is self:
             _ACTIVE = None
+
+
+class _StderrProxy:
+    """The current ``sys.stderr``, looked up on every write: click's test runner swaps it."""
+
+    def write(self, s: str) -> int:
+        return sys.stderr.write(s)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+    def isatty(self) -> bool:
+        return sys.stderr.isatty()
 
 
 # The counter on screen, if any: log lines go through it so they start on a line of their own.

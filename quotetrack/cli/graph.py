@@ -106,8 +106,14 @@ def export(outdirs, level, fmt, output):
 
 @click.command("report")
 @graph_options
-@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS)), default="text",
-              show_default=True, help="text for the terminal, markdown, csv or json.")
+@click.option("--format", "fmt", type=click.Choice(list(REPORT_FORMATS) + ["html"]),
+              default="text", show_default=True,
+              help="text for the terminal, markdown, csv or json; html: one self-contained "
+                   "page (network, answer threads, timelines, statements in context), "
+                   "written to -o FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the report to this file (replaced whole, or left as it was) "
+                   "instead of stdout ('-'); needed for --format html.")
 @click.option("--actor", metavar="NAME",
               help="One actor's statements over time (and those aimed at it); any name form "
                    "it was seen under, e.g. a surname or a capital.")
@@ -116,12 +122,14 @@ def export(outdirs, level, fmt, output):
                    "with --actor: actor. With --format csv give one for a plain table.")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True,
               help="How many speakers to list.")
-def report(outdirs, level, fmt, actor, sections, top):
+def report(outdirs, level, fmt, output, actor, sections, top):
     """Report who said what against whom: speakers, accusations and answers.
 
     OUTDIR... are folders written by `quotetrack extract -o OUTDIR`. Prints the most
     active speakers by act, a who-accuses-whom table and accusation -> answer threads with
     dates and short quotes; --actor NAME prints one actor's statements over time.
+    --format html writes one page that opens offline: the network, answer threads,
+    timelines and every statement in its sentence (--actor opens that actor's panel).
 
     Example:
 
@@ -130,18 +138,75 @@ def report(outdirs, level, fmt, actor, sections, top):
         quotetrack report out/ --actor Pashinyan --format markdown
 
         quotetrack report out/ --section answers --format csv > answers.csv
+
+        quotetrack report out/ --format html -o report.html
     """
     from .. import report as rep
 
+    if output is not None and str(output) == "-":
+        output = None  # stdout, as for extract
+        if fmt == "html":
+            raise click.UsageError("--format html writes a file: give -o FILE, e.g. "
+                                   "-o report.html")
+    if fmt == "html":
+        if output is None:
+            raise click.UsageError("--format html writes a file: give -o FILE, e.g. "
+                                   "-o report.html")
+        if sections:
+            raise click.UsageError("--format html holds every section; drop --section")
+    if output is not None and output.is_dir():
+        raise click.ClickException(f"{output} is a folder; give a file name, e.g. "
+                                   f"{output / ('report.' + fmt)}")
     net = _network(outdirs, level)
+    if fmt == "html":
+        _html_report(net, outdirs, output, actor)
+        return
     try:
         tables = rep.build_report(net, actor=actor, top=top, sections=list(sections) or None)
         text = rep.render(tables, fmt, network=net, actor=actor)
     except rep.ReportError as exc:
         raise click.ClickException(_safe(str(exc)))
+    if output is not None:
+        _write_text(output, text)
+        note(f"quotetrack: {fmt} report -> {output}")
+        return
     if fmt == "csv" and sys.stdout.isatty():
         text = rep.terminal_safe(text)  # text and markdown are made safe by render
     click.echo(text, nl=False)
     sys.stdout.flush()  # the data before the closing message, when both go to one terminal
     if fmt == "text":
         note(f"quotetrack: {rep.summary(net)}")
+
+
+def _write_text(output: Path, text: str) -> None:
+    from ..io.writers import atomic_write
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_write(output, "w", errors="backslashreplace") as fh:
+            fh.write(text)
+    except OSError as exc:
+        raise click.ClickException(_safe(f"cannot write {exc.filename or output}: "
+                                         f"{exc.strerror or exc}"))
+
+
+def _html_report(net, outdirs, output: Path, actor) -> None:
+    """``report --format html``: the page, written whole or not at all."""
+    from ..html_report import HtmlReportError, write_html
+    from ..report import ReportError
+
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        built = write_html(net, output, list(outdirs), actor=actor)
+    except (HtmlReportError, ReportError) as exc:
+        raise click.ClickException(_safe(str(exc)))
+    except OSError as exc:
+        raise click.ClickException(_safe(f"cannot write {exc.filename or output}: "
+                                         f"{exc.strerror or exc}; previous file left as it was"))
+    lim = built.data["limits"]
+    capped = ""
+    if lim["actors_drawn"] < lim["actors_total"] or \
+            lim["statements_embedded"] < lim["statements_total"]:
+        capped = (f" (drawn {lim['actors_drawn']} of {lim['actors_total']} actors, embedded "
+                  f"{lim['statements_embedded']} of {lim['statements_total']} statements)")
+    note(f"quotetrack: {output} ({built.bytes / 1e6:.1f} MB, {built.seconds:.1f} s){capped}")

@@ -3,7 +3,8 @@
 Runs the whole extraction (read -> annotate -> extract) over a folder of articles for each
 annotator and prints articles/s, words/s and peak memory. For Stanza it also times Stanza's
 own tokenize+mwt on the same texts in the same run, so the overhead of quotetrack on top
-of Stanza is a ratio, not a guess. Memory is sampled half-way and at the end: flat figures
+of Stanza is a ratio, not a guess. The ``dask`` rows time whole extract runs (outputs
+written) on a Dask LocalCluster against local processes, and their ``--append`` reruns. Memory is sampled half-way and at the end: flat figures
 mean the corpus is streamed, not held.
 """
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import List, Optional, Sequence
 
 from ..extract.dependency import candidate_sentence_share
+from ..extract.neural import neural_available
 from ..io.readers import read_inputs
 from ..models import installed_processors
 from ..nlp import BuiltinAnnotator, StanzaAnnotator
@@ -49,13 +51,14 @@ def _articles(corpus: Sequence[str], limit: Optional[int]):
                 return
 
 
-def bench_extract(name: str, corpus, annotator, *, jobs: int, limit: Optional[int], total: int) -> dict:
+def bench_extract(name: str, corpus, annotator, *, jobs: int, limit: Optional[int], total: int,
+                  tagger: str = "crf") -> dict:
     """Time the full pipeline; returns a row for the table."""
     gc.collect()
     words = n = attributions = errors = 0
     half_rss = None
     t0 = time.perf_counter()
-    for res in run(_articles(corpus, limit), annotator, jobs=jobs):
+    for res in run(_articles(corpus, limit), annotator, jobs=jobs, tagger=tagger):
         n += 1
         words += len(res.article.text.split())
         attributions += len(res.attributions)
@@ -119,7 +122,13 @@ def main(argv: Sequence[str] = None) -> int:
     p.add_argument("--models-dir", type=Path,
                    default=Path(__file__).resolve().parents[3] / "shared" / "models" / "stanza",
                    help="Stanza models for the Stanza rows (skipped when absent)")
-    p.add_argument("--annotators", default="builtin,stanza")
+    p.add_argument("--annotators", default="builtin,stanza,dask",
+                   help="rows to run; dask: a LocalCluster of --jobs workers against --jobs local "
+                        "processes, whole extract runs with their outputs (quotetrack.dev.bench_dask)")
+    p.add_argument("--taggers", default="crf,neural",
+                   help="span taggers for the built-in rows (neural skipped when not installed)")
+    p.add_argument("--neural-limit", type=int, default=300,
+                   help="articles for the neural rows (it is ~10x slower than the CRF)")
     args = p.parse_args(argv)
     missing = [c for c in args.corpus if not Path(c).exists()]
     if missing:
@@ -129,11 +138,19 @@ def main(argv: Sequence[str] = None) -> int:
     total = args.limit or sum(1 for _ in _articles(args.corpus, None))
     wanted = args.annotators.split(",")
     rows = []
+    taggers = args.taggers.split(",")
+    if "neural" in taggers and not neural_available():
+        print("bench: the neural tagger is not installed (torch, tokenizers, safetensors, "
+              "quotetrack/data/neural/); neural rows skipped", file=sys.stderr)
+        taggers.remove("neural")
     if "builtin" in wanted:
-        for jobs in sorted({1, args.jobs}):
-            rows.append(bench_extract(f"builtin, {jobs} process{'es' if jobs > 1 else ''}", args.corpus,
-                                      BuiltinAnnotator(), jobs=jobs, limit=args.limit, total=total))
-            print(format_rows(rows[-1:]).splitlines()[-1], file=sys.stderr)
+        for tagger in taggers:
+            limit = args.limit if tagger == "crf" else min(args.limit or args.neural_limit, args.neural_limit)
+            for jobs in sorted({1, args.jobs}, reverse=True):  # forks before this process loads torch
+                rows.append(bench_extract(f"builtin+{tagger}, {jobs} process{'es' if jobs > 1 else ''}",
+                                          args.corpus, BuiltinAnnotator(), jobs=jobs, limit=limit,
+                                          total=min(total, limit or total), tagger=tagger))
+                print(format_rows(rows[-1:]).splitlines()[-1], file=sys.stderr)
     if "stanza" in wanted:
         if "tokenize" not in installed_processors(args.models_dir):
             print(f"bench: no Stanza models in {args.models_dir}; Stanza rows skipped", file=sys.stderr)
@@ -146,6 +163,16 @@ def main(argv: Sequence[str] = None) -> int:
             rows.append(row)
             row["path"] += f" = {row['seconds'] / base['seconds']:.2f}x alone"
     print(format_rows(rows))
+    if "dask" in wanted:
+        from .bench_dask import bench_dask
+
+        print()
+        if args.limit:
+            print("bench: the dask rows read the whole corpus (--limit does not apply)", file=sys.stderr)
+        try:
+            print("\n".join(bench_dask(args.corpus, workers=args.jobs)))
+        except ImportError:
+            print("bench: dask[distributed] not installed; dask rows skipped", file=sys.stderr)
     if "stanza" in wanted:
         # What selective parsing saves on a machine with the full Stanza models: only
         # sentences that can hold an attribution go to pos/lemma/depparse/ner.

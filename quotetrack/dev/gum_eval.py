@@ -18,10 +18,13 @@ What is measured:
 * **Precision**: over the predictions whose cue covers a speech-cue word (same
   :data:`SPEECH_LEMMAS`, judged by GUM's lemma of the tokens under the predicted cue): the
   share that matches any GUM attribution relation.
+* **Precision over all**: the same over *every* prediction, whatever its cue: "called X",
+  "committed suicide" or "continues to" taken as attributions count against it.
 
-Both paths run on the same text, rebuilt from the CoNLL-U by :mod:`quotetrack.io.conllu`:
-the dependency path reads GUM's gold parse, the built-in path re-tokenizes the text and runs
-the CRF tagger. Run ``python -m quotetrack.gum_eval ../shared/corpora/gum``.
+Every path runs on the same text, rebuilt from the CoNLL-U by :mod:`quotetrack.io.conllu`:
+the dependency path reads GUM's gold parse with the dependency rules; ``builtin`` (the CRF
+tagger) and ``neural`` re-tokenize the text as ``quotetrack extract`` does. Run
+``python -m quotetrack.dev.gum_eval ../shared/corpora/gum``.
 """
 from __future__ import annotations
 
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle
-from ..extract import extract
+from ..extract import dependency_candidates, finish
 from ..io.conllu import read_conllu
 from ..nlp import BuiltinAnnotator
 from ..pipeline import extract_text
@@ -74,6 +77,8 @@ class Score:
     cue_found: int = 0
     predicted: int = 0
     correct: int = 0
+    all_predicted: int = 0
+    all_correct: int = 0
     seconds: float = 0.0
     docs: int = 0
 
@@ -90,6 +95,10 @@ class Score:
         return self.correct / self.predicted if self.predicted else 0.0
 
     @property
+    def all_precision(self) -> float:
+        return self.all_correct / self.all_predicted if self.all_predicted else 0.0
+
+    @property
     def f1(self) -> float:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
@@ -97,6 +106,8 @@ class Score:
     def to_dict(self) -> dict:
         return {"gold": self.gold, "found": self.found, "cue_found": self.cue_found,
                 "predicted": self.predicted, "correct": self.correct,
+                "all_predicted": self.all_predicted, "all_correct": self.all_correct,
+                "all_precision": round(100 * self.all_precision, 1),
                 "recall": round(100 * self.recall, 1), "precision": round(100 * self.precision, 1),
                 "f1": round(100 * self.f1, 1), "cue_recall": round(100 * self.cue_recall, 1),
                 "seconds": round(self.seconds, 2), "docs": self.docs}
@@ -209,21 +220,29 @@ def score_doc(doc: AnnotatedArticle, gold: Sequence[GoldRelation], preds: Sequen
         if any(_overlaps(p.cue, cue) and _overlaps(p.source, src) for p in preds):
             score.found += 1
     for p in preds:
+        right = any(_overlaps(p.cue, cue) and _overlaps(p.source, src) for _, cue, src in rels)
+        score.all_predicted += 1
+        score.all_correct += right
         if p.cue is None or not _is_speech(doc, _tokens_under(doc, p.cue.start, p.cue.end)):
             continue
         score.predicted += 1
-        if any(_overlaps(p.cue, cue) and _overlaps(p.source, src) for _, cue, src in rels):
-            score.correct += 1
+        score.correct += right
 
 
 def dependency_predict(doc: AnnotatedArticle) -> List[Attribution]:
-    """The dependency path on a parsed document."""
-    return extract(doc)
+    """The dependency rules on a parsed document."""
+    return finish(doc, list(dependency_candidates(doc)))
 
 
 def builtin_predict(doc: AnnotatedArticle) -> List[Attribution]:
     """The built-in path (tokenizer + CRF tagger) on the document's text."""
     return extract_text(doc.text, article_id=doc.article.article_id, annotator=_builtin())
+
+
+def neural_predict(doc: AnnotatedArticle) -> List[Attribution]:
+    """The built-in tokenizer with the neural tagger."""
+    return extract_text(doc.text, article_id=doc.article.article_id, annotator=_builtin(),
+                        tagger="neural")
 
 
 _BUILTIN = None
@@ -239,6 +258,7 @@ def _builtin():
 PATHS: Dict[str, Callable[[AnnotatedArticle], List[Attribution]]] = {
     "dependency": dependency_predict,
     "builtin": builtin_predict,
+    "neural": neural_predict,
 }
 
 
@@ -262,12 +282,13 @@ def evaluate_gum(gum_dir: Path | str, *, paths: Sequence[str] = ("dependency", "
 
 def format_table(results: Dict[str, Score], title: str = "") -> str:
     head = f"{'path':<12}{'docs':>5}{'gold':>6}{'found':>7}{'R':>7}{'pred':>6}{'corr':>6}{'P':>7}" \
-           f"{'F1':>7}{'cue R':>8}{'sec':>7}"
+           f"{'F1':>7}{'cue R':>8}{'all pred':>9}{'P all':>7}{'sec':>7}"
     lines = [title] if title else []
     lines += [head, "-" * len(head)]
     for name, s in results.items():
         lines.append(f"{name:<12}{s.docs:>5}{s.gold:>6}{s.found:>7}{100 * s.recall:>7.1f}{s.predicted:>6}"
                      f"{s.correct:>6}{100 * s.precision:>7.1f}{100 * s.f1:>7.1f}{100 * s.cue_recall:>8.1f}"
+                     f"{s.all_predicted:>9}{100 * s.all_precision:>7.1f}"
                      f"{s.seconds:>7.2f}")
     return "\n".join(lines)
 
@@ -276,9 +297,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m quotetrack.gum_eval",
         description="Source+cue recall and precision on GUM's speech-cue attribution relations, "
-                    "for the dependency path (gold UD parses) and the built-in path.")
+                    "for the dependency rules (gold UD parses) and the built-in path with each tagger.")
     parser.add_argument("gum_dir", help="folder with dep/*.conllu and derived_attributions.jsonl")
-    parser.add_argument("--paths", default="dependency,builtin", help="comma-separated: dependency,builtin")
+    parser.add_argument("--paths", default="dependency,builtin", help="comma-separated: dependency,builtin,neural")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
     root = Path(args.gum_dir)

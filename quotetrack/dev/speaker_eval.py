@@ -63,7 +63,7 @@ from ..doc import AnnotatedArticle
 from ..io.conllu import _documents, _gum_fields, _gum_mentions
 from ..lexicon import match_title
 from ..records import Attribution
-from .gum_eval import _char_set, _is_speech, _overlaps, builtin_predict, gum_documents, gum_relations
+from .gum_eval import PATHS, _char_set, _is_speech, _overlaps, builtin_predict, gum_documents, gum_relations
 
 #: Source types, in table order.
 SOURCE_TYPES = ("name", "pronoun", "description")
@@ -474,13 +474,16 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="also score relations without a cue (photo credits, bylines)")
     parser.add_argument("--errors", type=int, default=0, metavar="N", help="also list N wrong cases")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    parser.add_argument("--tagger", choices=["crf", "neural"], default="crf",
+                        help="span tagger of the built-in path (default: crf)")
     args = parser.parse_args(argv)
     root = Path(args.gum_dir)
     if not (root / "dep").is_dir() or not (root / "derived_attributions.jsonl").is_file():
         print(f"speaker_eval: {root} has no dep/ folder or derived_attributions.jsonl", file=sys.stderr)
         return 1
     docs = [d for d in args.docs.split(",") if d] or None
-    report = evaluate(root, docs=docs, include_cueless=args.include_cueless)
+    predict = PATHS["builtin" if args.tagger == "crf" else "neural"]
+    report = evaluate(root, docs=docs, include_cueless=args.include_cueless, predict=predict)
     if args.json:
         out = report.to_dict()
         if args.errors:

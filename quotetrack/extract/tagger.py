@@ -88,13 +88,13 @@ def _bucket(d: Optional[int]) -> str:
     return "8+" if d <= 15 else "16+"
 
 
-def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]:
-    """Feature strings for tokens ``a..b`` of one paragraph (crfsuite's binary features)."""
-    toks = doc.tokens[a:b]
-    n = len(toks)
-    words = [t.text for t in toks]
-    lower = [w.lower() for w in words]
+def token_marks(words: Sequence[str]) -> Tuple[List[str], List[bool], List[bool]]:
+    """Per-token lexicon and quote facts shared by both taggers' inputs.
 
+    Returns (cue act or "" per token, inside a title match, inside quotation marks).
+    """
+    n = len(words)
+    lower = [w.lower() for w in words]
     # Cue-lexicon matches and title matches (multi-word), marked per token.
     cue = [""] * n
     i = 0
@@ -110,7 +110,7 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
     title = [False] * n
     i = 0
     while i < n:
-        m = match_title(lower, i) if toks[i].text[0].isalpha() else None
+        m = match_title(lower, i) if words[i][0].isalpha() else None
         if m:
             for k in range(i, i + m[0]):
                 title[k] = True
@@ -133,6 +133,16 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
             depth = 0 if depth else 1
         else:
             inq[i] = depth > 0
+
+    return cue, title, inq
+
+
+def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]:
+    """Feature strings for tokens ``a..b`` of one paragraph (crfsuite's binary features)."""
+    toks = doc.tokens[a:b]
+    n = len(toks)
+    words = [t.text for t in toks]
+    cue, title, inq = token_marks(words)
 
     sent = [t.sent for t in toks]
     first_sent = sent[0] if n else 0

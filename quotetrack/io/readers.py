@@ -48,7 +48,7 @@ from typing import (IO, Any, Dict, Iterable, Iterator, List, MutableMapping, Opt
                     Set, Tuple, Union)
 
 from ..doc import AnnotatedArticle
-from ..records import Article, ArticleStatus
+from ..records import Article, ArticleStatus, text_hash
 from .boilerplate import boilerplate_ranges, merge_ranges
 from .conllu import conllu_items
 
@@ -1054,4 +1054,4 @@ def article_status(article: Article, *, attributions: int = 0, message: str = ""
     return ArticleStatus(article_id=article.article_id, path=article.path, status="ok",
                          message=message, title=article.title, date=article.date,
                          source=article.source, url=article.url, chars=len(article.text),
-                         attributions=attributions)
+                         attributions=attributions, text_hash=text_hash(article.text))
