@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from . import geo
-from .mentions import (Form, clean_label, core_phrase, first_country, fold, parse_mention, parse_targets,
-                       title_key, words_of)
+from .mentions import (Form, clean_label, conjuncts, core_phrase, first_country, fold, parse_mention,
+                       parse_targets, title_key, words_of)
 from .records import Attribution, stable_id
 
 #: Values of :attr:`Actor.kind`.
@@ -237,6 +237,10 @@ def resolve(attributions: Iterable[Attribution],
                 tform = written[0]  # the phrase as written says the same, and why ("capital of")
             if tform is not None:
                 mentions.append(_Mention(a, "target", tform, date, i))
+            # "warned Mr Blair and Mr Brown": the article resolved the first, the others as written
+            for part in (conjuncts(a.target.text, act=a.act)[1:] if a.target is not None else ()):
+                for other in parse_targets(part, act=a.act):
+                    mentions.append(_Mention(a, "target", other, date, i))
         elif a.target is not None:
             for tform in parse_targets(a.target.text, act=a.act):
                 mentions.append(_Mention(a, "target", tform, date, i))

@@ -120,6 +120,7 @@ class ArticleRow:
     status: str = ""
     message: str = ""
     chars: str = ""
+    extractor: str = ""
 
 
 def article_rows(network: Network, outdirs: Sequence[PathLike]) -> Dict[str, ArticleRow]:
@@ -150,7 +151,8 @@ def article_rows(network: Network, outdirs: Sequence[PathLike]) -> Dict[str, Art
         out[aid] = ArticleRow(aid, info.title or r.get("title") or "", info.date or "",
                               r.get("url") or "", r.get("source") or "",
                               info.path or r.get("path") or "", r.get("status") or "",
-                              r.get("message") or "", r.get("chars") or "")
+                              r.get("message") or "", r.get("chars") or "",
+                              r.get("extractor") or "")
     for r in errors:  # an unreadable input has no attributions, so the corpus lacks it
         aid = r["article_id"]
         if aid not in out:
@@ -461,6 +463,7 @@ def page_data(network: Network, outdirs: Sequence[PathLike] = (), *,
     n_dated_articles = sum(1 for i in corpus.articles.values() if i.date)
     summary = {
         "articles": len(corpus.articles), "articles_error": statuses.get("error", 0),
+        "extractors": dict(Counter(r.extractor for r in arts.values() if r.status != "error")),
         "articles_dated": n_dated_articles,
         "statements": len(attrs), "actors": network.graph.number_of_nodes(),
         "edges": network.graph.number_of_edges(), "answers": len(network.answers),

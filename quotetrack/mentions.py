@@ -34,8 +34,13 @@ _POSSESSIVE = re.compile(r"(?:['’]s|s['’]|['’])$")
 
 @lru_cache(maxsize=None)
 def _titles() -> Dict[Tuple[str, ...], str]:
-    # The extractor's title lexicon (quotetrack/data/titles.tsv), shared so both agree.
-    return titles()
+    # The extractor's title lexicon (quotetrack/data/titles.tsv), shared so both agree, plus
+    # titles only the mention model reads (word class ``title_extra``: "Archbishop of
+    # Canterbury" is a person); the tagger's features stay as it was trained.
+    table = dict(titles())
+    for w in word_class("title_extra"):
+        table.setdefault(tuple(w.split()), "person")
+    return table
 
 
 @lru_cache(maxsize=None)
@@ -135,13 +140,18 @@ def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
 
 
 def _org_head(words: Sequence[str]) -> int:
-    """How many trailing words form an organization title ("the foreign ministry" -> 2)."""
+    """How many trailing words form an organization title ("the foreign ministry" -> 2), or
+    name a kind of body ("Scottish Executive", ``body_kind`` in ``word_classes.tsv``). The
+    longest title wins: "chief executive" is a person's title, not a body."""
     table = _titles()
     lower = [w.lower() for w in words]
     for n in range(min(_title_longest(), len(lower)), 0, -1):
-        if table.get(tuple(lower[-n:])) == "organization":
+        kind = table.get(tuple(lower[-n:]))
+        if kind == "organization":
             return n
-    return 0
+        if kind == "person":
+            return 0
+    return 1 if lower and lower[-1] in word_class("body_kind") else 0
 
 
 def _org_lead(words: Sequence[str]) -> bool:
@@ -179,6 +189,8 @@ def _inside_name(text: str, start: int, end: int) -> bool:
     if not before:
         return False
     prev = before[-1]
+    if prev.lower().rstrip(".") in _HONORIFICS:
+        return True  # "Mr Hague", "Ms Paris": a person's surname
     if not prev[:1].isupper() or not prev.isalpha() or prev.lower() in _FUNCTION_WORDS:
         return False
     if _titles().get((prev.lower(),)) or prev.lower() in _HONORIFICS or geo.find(prev) or known_body(prev):
@@ -218,6 +230,8 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\. (?=[A-Z])")
 _PAREN = re.compile(r"\s*[(\[].*$", re.S)
 _OF_BODY = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+(?:of|for|at)\s+(?:the\s+)?([A-Z].*)$")
+_TRAILING_NAME = re.compile(r"^(.*?\S)\s+((?:[A-Z][\w.'’&-]*\s*)+)$")
+_BODY_PERSON = re.compile(r"^(.*?\S)['’]s\s+((?:[A-Z][\w.'’-]*\s+)+[A-Z][\w'’-]*)$")
 _FOR_BODY = re.compile(r"\b(?:for|of|at|from|with)\s+(\S.*)$")
 
 
@@ -237,8 +251,13 @@ def _known_bodies() -> Dict[str, Tuple[str, Optional[str]]]:
 
 
 def known_body(text: str) -> Optional[Tuple[str, Optional[str]]]:
-    """(canonical name, country) when ``text`` is a well-known body's name in any form."""
-    return _known_bodies().get(fold(clean_label(text)))
+    """(canonical name, country) when ``text`` is a well-known body's name in any form, the
+    possessive included ("Labour's")."""
+    key = fold(clean_label(text))
+    found = _known_bodies().get(key)
+    if found is None and _POSSESSIVE.search(key):
+        found = _known_bodies().get(_POSSESSIVE.sub("", key))
+    return found
 
 
 @lru_cache(maxsize=None)
@@ -325,11 +344,12 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     words = text.split(" ")
     openers = word_class("opener") | word_class("date_word")
     while len(words) > 1 and words[0][:1].isupper() and words[0].lower().strip(",") in openers \
-            and (words[1][:1].isupper() or words[1].lower() in _PRONOUNS):
-        words = words[1:]
-    trailing = word_class("date_word") | _FUNCTION_WORDS | word_class("prepositions")
-    while len(words) > 1 and words[-1].lower().strip(",.") in trailing:
-        words = words[:-1]  # "Hugh McGuire Sunday", "the Saudi Interior Ministry over"
+            and (words[1][:1].isupper() or words[1].lower() in _PRONOUNS | word_class("articles")):
+        words = words[1:]  # "Monday Tony Blair", "Later the prime minister's spokesman"
+    trailing = word_class("date_word") | _FUNCTION_WORDS | word_class("prepositions") | word_class("relative")
+    while len(words) > 1 and (words[-1].lower().strip(",.") in trailing
+                              or words[-1].islower() and words[-1] in word_class("auxiliary")):
+        words = words[:-1]  # "Hugh McGuire Sunday", "the Saudi Interior Ministry over", "the Tory leader will"
     return " ".join(words).strip(" ,;:-—"), apposition
 
 
@@ -392,6 +412,14 @@ def _spokesperson(text: str) -> Optional[Form]:
     m = _FOR_BODY.search(" ".join(words[at + 1:]))
     body = m.group(1) if m else " ".join(before)
     body = body.strip()
+    owner = re.match(r"^(.*?\S)['’]s?\s+(?:[a-z]+\s+)?" + re.escape(words[at]), text)
+    if not body and not m and owner:
+        # "the prime minister's official spokesman": the office holder speaks through them
+        owner_words = [w for w in words_of(owner.group(1)) if w.lower() not in _FUNCTION_WORDS]
+        title, _, rest = _split_title(owner_words)
+        if title and not rest:
+            shown = " ".join(title)
+            return Form("title", title_key(shown), shown, None, shown, role=role)
     if not body:
         # "a spokesman", "the spokeswoman": somebody's spokesperson; the article must say whose
         return Form("role", role, role, None, role=role)
@@ -434,6 +462,12 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     Returns:
         A :class:`Form`, or None when the text names no actor.
     """
+    single = text.split()[0] if len(text.split()) == 1 else ""
+    whole_body = known_body(text) if not single or single.isupper() or single.lower() not in (
+        _PRONOUNS | word_class("relative")) and not single.islower() else None
+    if whole_body is not None and kind in (None, "organization", "group", "person"):
+        # before any splitting: "Department for Environment, Food and Rural Affairs"
+        return Form("organization", fold(whole_body[0]), whole_body[0], whole_body[1], how="known body")
     text, apposition = split_apposition(text)
     shown = clean_label(text)
     if not shown:
@@ -459,19 +493,37 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         return Form("country", shown, shown, shown, how="name")
 
     if role == "target" and kind is None:
+        if clean_label(text).split(" ", 1)[0].lower() in word_class("clause_opener"):
+            return None  # "how Labour would pay", "whether he knew": a clause, not an actor
         # "Baku's claims", "the separatists' accusations": aimed at the owner of the thing.
         owner = _possessor(text)
         if owner is not None:
             return parse_mention(owner, role=role)
-        head = clean_label(text).split(" ", 1)[0]
-        m = _FROM.search(text) if act in _REPLY_ACTS and head.islower() else None
-        if m:  # "rejected the accusations of Chile's foreign minister"
+        m = _FROM.search(text)
+        if m and names_a_thing(text[:m.start()]):
+            # "rejected the accusations of Chile's foreign minister", "praised the work of
+            # Ms Hutt", "the decision by the law lords": the thing's author
             return parse_mention(m.group(1), role=role)
 
     if kind is None:
+        tail = _TRAILING_NAME.search(text)
+        if tail and known_body(tail.group(2)) is not None and tail.group(1).strip().islower():
+            # "agriculture department Defra": a description, then the body's name
+            return parse_mention(tail.group(2), role=role, act=act)
+    if kind in (None, "person", "organization"):
+        owned = _BODY_PERSON.match(text)
+        body_of = known_body(owned.group(1)) if owned else None
+        if body_of is not None:
+            # "Plaid Cymru's Elfyn Llwyd", "Labour's Ken Livingstone": the party's person
+            person = parse_mention(owned.group(2), kind="person", title=title, role=role)
+            if person is not None and person.shape == "full":
+                return Form("full", person.key, person.text, person.affiliation or body_of[1],
+                            person.title, how="member")
+    if kind is None:
         spoke = _spokesperson(text)
         if spoke is not None:
-            return spoke
+            # as a target, a bare "the spokesman" names nobody the phrase can tell
+            return None if role == "target" and spoke.shape == "role" else spoke
         proxy = _PROXY.match(text)
         if proxy and proxy.group(2).lower() in word_class("proxy"):
             # "Hillary Clinton's campaign", "Mr. Sanders's aides": the person, in that role
@@ -522,20 +574,44 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         # "the breakaway authorities" (a lower-case modifier before the head) is a group.
         modifiers = [w for w in words[:-head] if w.lower() not in _FUNCTION_WORDS]
         is_group = bool(modifiers) and not any(w[:1].isupper() for w in modifiers) and not aff
+        if role == "target" and not aff and all(w.islower() for w in words):
+            # "the government", "the party": only the article can tell which (speakers.py);
+            # "the breakaway authorities": a group
+            return _target_group(text, words, aff, shown) if is_group else None
         return Form("group" if is_group else "organization", " ".join(low), shown, aff)
     if kind is None and len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return Form("organization", low[0], shown, aff)  # "NATO", "OSCE"
     if kind is None and len(words) == 1 and (low[0] in word_class("group_noun") or low[0].endswith("s")
                                              and _titles().get((low[0][:-1],)) == "person"):
+        if role == "target":
+            return _target_group(text, words, aff, shown)
         return Form("group", low[0], shown, aff)  # "MPs", "Ministers": people holding a title
     if kind is None and all(w.islower() for w in words) and len(words) <= 3 \
             and low[-1] in word_class("org_noun_any") | word_class("org_noun"):
+        if role == "target" and not aff:
+            return None  # "the government": only the article can tell which (see speakers.py)
         return Form("organization", " ".join(low), shown, aff)  # "the watchdog": a body, named before
     if kind is None and low[-1] in word_class("document_noun") and all(w.islower() for w in words):
+        if role == "target":
+            return None  # "condemned the document": a thing, not its publisher
         return Form("document", low[-1], shown, aff)  # "the report": whoever published it speaks
 
+    if role == "target" and kind is None and len(words) >= 2 and people_noun(words[-1]):
+        # "his fellow UKIP MEPs", "Labour supporters": the body they belong to; "union leaders",
+        # "the three men": people the phrase does not name
+        caps = [k for k, w in enumerate(words[:-1]) if w[:1].isupper()]
+        owner = None
+        if caps and caps == list(range(caps[0], caps[-1] + 1)):
+            owner = parse_mention(" ".join(words[caps[0]:caps[-1] + 1]), role=role)
+        if owner is not None and owner.shape in ("organization", "country"):
+            return owner
+        return _target_group(text, words, aff, shown)
     title_words, honor, rest_words = _split_title(words)
     names = _name_span(rest_words)
+    if title_words and names and not honor and known_body(" ".join(names)) is not None:
+        # "the Tory leader", "Labour chairman": a party's office, nobody's name
+        aff = aff or known_body(" ".join(names))[0]
+        names = []
     if kind is None and not title_words and not honor and len(names) >= 3 \
             and any(w.lower() in ("of", "for", "and", "&") for w in names[1:-1]):
         return Form("organization", " ".join(low), shown, aff)  # "Church of Scientology"
@@ -568,39 +644,108 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
             return Form("surname", fold(names[0]), shown, aff, title_shown,
                         how="honorific" if honor else "")
         if title_shown:
+            if role == "target" and clean_label(text).split(" ", 1)[0].lower() in ("a", "an", "one"):
+                return None  # "criticised a union leader": somebody the phrase does not name
             return Form("title", title_key(title_shown), shown, aff, title_shown)
         if kind == "person" and (len(words) == 1 and low[0] in _PRONOUNS or not words):
             return None  # a pronoun the extractor could not resolve: nothing to link
+    if role == "target" and kind is None:
+        caps = [k for k, w in enumerate(words) if w[:1].isupper()]
+        if caps and caps == list(range(caps[0], caps[-1] + 1)):
+            # "Tory plans", "the latest Tory attack", "NATO proposals": aimed at the modifier's
+            # body; "his fellow UKIP MEPs", "Labour MPs": the body they sit for
+            if caps[-1] < len(words) - 1:
+                modifier = words[caps[0]:caps[-1] + 1]
+            elif len(caps) >= 2 and people_noun(words[-1]):
+                modifier = words[caps[0]:caps[-1]]
+            else:
+                modifier = []
+            owner = parse_mention(" ".join(modifier), role=role) if modifier else None
+            if owner is not None and owner.shape in ("organization", "country", "full"):
+                return owner
     if role == "target" and act in _REPLY_ACTS and not aff:
         return None  # "denied the allegations": the thing denied, not an actor
     if role == "target" and kind is None:
-        caps = [k for k, w in enumerate(words) if w[:1].isupper()]
-        if caps and caps[-1] < len(words) - 1 and caps == list(range(caps[0], caps[-1] + 1)):
-            # "Tory plans", "the latest Tory attack", "NATO proposals": aimed at the modifier's body
-            owner = parse_mention(" ".join(words[caps[0]:caps[-1] + 1]), role=role)
-            if owner is not None and owner.shape in ("organization", "country", "full"):
-                return owner
-        if aff and not any(w.lower() in word_class("group_noun") for w in words):
-            # "Russian plans": the country whose plans they are
-            return Form("country", aff, aff, aff, how="possessive") if geo.country_of(aff) else None
-        if not any(w.lower() in word_class("group_noun") for w in words):
-            return None  # "the plans", "the fact", "document": things are not actors
+        if any(people_noun(w) for w in words):
+            return _target_group(text, words, aff, shown)
+        # "Russian plans": the country whose plans they are; "the plans", "the fact": things
+        # are not actors
+        return Form("country", aff, aff, aff, how="possessive") if aff and geo.country_of(aff) else None
     return Form("group", " ".join(low), shown, aff)
+
+
+def _target_group(text: str, words: Sequence[str], aff: Optional[str], shown: str) -> Optional[Form]:
+    """People as a target. With a country: officials and the like are their state ("Russian
+    officials" -> Russia, ``state_noun``), others a group of that country ("Armenian
+    separatists"). Without: a definite group is one ("the separatists", "the breakaway
+    authorities"); bare plurals, counted or generic people name nobody ("critics", "union
+    leaders", "the three men", "the public"), and plural offices ("MPs", "the ministers") only
+    as the body the article makes clear (:mod:`quotetrack.speakers`)."""
+    words = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    if not words:
+        return None
+    low = [_norm_word(w) for w in words]
+    if aff and geo.country_of(aff):
+        if low[-1] in word_class("state_noun"):
+            return Form("country", geo.country_of(aff), aff, geo.country_of(aff), how="possessive")
+        return Form("group", " ".join(low), shown, aff)
+    plural_office = low[-1].endswith("s") and _titles().get((low[-1][:-1],)) == "person"
+    definite = re.match(r"(?i)\W*the\s", text or "") is not None
+    if plural_office or low == [low[-1]] and low[-1] in word_class("government_noun") or not definite \
+            or any(w in word_class("quantifier") or w.isdigit() for w in low) or low[-1] in word_class("generic_people"):
+        return None
+    return Form("group", " ".join(low), shown, None)
+
+
+def people_noun(word: str) -> bool:
+    """A plural noun for people: a group noun ("supporters") or a plural title ("MEPs")."""
+    low = word.lower()
+    return low in word_class("group_noun") or (low.endswith("s") and _titles().get((low[:-1],)) == "person")
+
+
+def names_a_thing(phrase: str) -> bool:
+    """Whether a lower-case phrase names a thing ("the decision", "the accusations"), not
+    people or a body ("the leader", "a committee", "officials", "a spokesman")."""
+    words = [w for w in words_of(phrase) if w.lower() not in _FUNCTION_WORDS]
+    if not words or any(not w.islower() for w in words):
+        return False
+    low = [w.lower() for w in words]
+    return not (_split_title(words)[0] or _org_head(words) or any(people_noun(w) for w in words)
+                or any(w in word_class("spokesperson") | word_class("org_noun") for w in low))
 
 
 _FROM = re.compile(r"\b(?:from|of|by)\s+(\S.*)$")
 _CONJUNCTION = re.compile(r"\s*,\s*(?:and\s+)?|\s+(?:and|&)\s+")
 
 
+def conjuncts(text: str, *, act: Optional[str] = None) -> List[str]:
+    """The conjoined actors a target phrase names ("Mr Blair and Mr Brown", "the government
+    and the chancellor", "Oslo, Reykjavik and Bergen"), or ``[text]`` when it is one phrase
+    ("Marks and Spencer" parses as no two actors only when a part names none)."""
+    parts = [p.strip() for p in _CONJUNCTION.split(re.sub(r"(?i)^(?:both|either|neither)\s+", "", text)) if p.strip()]
+    if len(parts) > 1 and all(_actor_like(p, act) for p in parts):
+        return parts
+    return [text]
+
+
+def _actor_like(part: str, act: Optional[str]) -> bool:
+    form = parse_mention(part, act=act, role="target")
+    if form is not None:
+        return form.shape in ("country", "full", "surname", "title", "organization")
+    bare = parse_mention(part)  # "the government": a body only the article can name
+    return bare is not None and bare.kind in ("organization", "group") and not bare.affiliation \
+        and clean_label(part).islower() and bare.key.split()[-1] in (
+            word_class("government_noun") | word_class("org_noun") | word_class("org_noun_any"))
+
+
 @lru_cache(maxsize=65536)
 def parse_targets(text: str, *, act: Optional[str] = None) -> Tuple[Form, ...]:
     """Read a target span: one :class:`Form`, or one per conjunct when it names several
-    countries or people ("Oslo and Reykjavik", "Armenia and Azerbaijan"); [] for no actor."""
-    parts = [p for p in _CONJUNCTION.split(text) if p.strip()]
+    actors ("Oslo and Reykjavik", "Mr Blair and Mr Brown", see :func:`conjuncts`; a conjunct
+    only the article can resolve, "the government", is left out); () for no actor."""
+    parts = conjuncts(text, act=act)
     if len(parts) > 1:
-        forms = [parse_mention(p, act=act, role="target") for p in parts]
-        if all(f is not None and f.shape in ("country", "full") for f in forms):
-            return tuple(forms)  # type: ignore[arg-type]
+        return tuple(f for f in (parse_mention(p, act=act, role="target") for p in parts) if f is not None)
     form = parse_mention(text, act=act, role="target")
     return (form,) if form is not None else ()
 

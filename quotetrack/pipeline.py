@@ -628,7 +628,11 @@ def _extract_into(inputs: List[str], output: str, annotator: Annotator, jobs: in
         if on_progress is not None:
             on_progress(status, RunSummary(output, **counts, missing=tuple(missing)))
 
+    extractor = f"{annotator.name}+{tagger}"
+
     def write(out, status: ArticleStatus, attributions: Sequence[Attribution] = ()) -> None:
+        if status.status == "ok" and not status.extractor:
+            status = replace(status, extractor=extractor)
         n = out.add(status, attributions)
         if status.status == "error":
             counts["errors"] += 1

@@ -82,6 +82,8 @@ class ArticleStatus:
     # What ``extract --append`` compares to tell an unchanged article from a changed one:
     # :func:`text_hash` of the text as read ("" for an input that could not be read).
     text_hash: str = ""
+    # How it was extracted: "<annotator>+<tagger>", e.g. "builtin+neural" ("" when not extracted).
+    extractor: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -227,4 +229,4 @@ ATTRIBUTION_COLUMNS = tuple(
 )
 #: Column order of ``articles.csv``.
 ARTICLE_COLUMNS = ("article_id", "path", "status", "message", "title", "date", "source", "url",
-                   "chars", "attributions", "text_hash")
+                   "chars", "attributions", "text_hash", "extractor")

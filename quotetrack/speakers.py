@@ -19,8 +19,10 @@ from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Tuple
 
 from .doc import AnnotatedArticle
-from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote
-from .mentions import Form, fold, forename_gender, parse_mention, parse_targets, pronoun_class, word_class
+from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote, titles
+from . import geo
+from .mentions import (Form, conjuncts, fold, forename_gender, parse_mention, parse_targets, people_noun,
+                       pronoun_class, word_class)
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -46,6 +48,13 @@ _TO_US = re.compile(r"\s+(?:us|me|wikinews|this (?:reporter|newspaper|paper|site
 _HEADLINE_WEIGHT = 2.0
 _CUE_WEIGHT = 3.0
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
+# Common words that a sentence start capitalises ("The government", "Ministers").
+_COMMON_OPENERS = (word_class("articles") | word_class("demonstratives") | word_class("group_noun")
+                   | word_class("government_noun") | word_class("org_noun"))
+# The article's country (for "the government") is the one referred to at least this often,
+# and this many times as often as any other.
+_COUNTRY_MIN = 2
+_COUNTRY_SHARE = 2.0
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,11 @@ def _cap_word(t: str) -> bool:
     return core.replace("-", "").replace("'", "").replace("’", "").isalpha() or ("." in t and len(t) <= 4)
 
 
+def _title_word(word: str) -> bool:
+    """A lower-case person's title ("leader", "chairman"): "Tory leader Michael Howard"."""
+    return word.islower() and titles().get((word,)) == "person"
+
+
 def _gender_of(form: Form, written: str = "") -> Optional[str]:
     """From an honorific as written ("Ms Dagny Holm"), else from a learned forename."""
     words = (written or form.text).lower().replace(".", "").split()
@@ -113,6 +127,7 @@ class SpeakerResolver:
         self._entities: Optional[List] = None  # doc.entities by start, built on first use
         self._entity_starts: List[int] = []
         self._first_person: Optional[int] = None
+        self._government = None  # the article's country's government, found on first use (False: none)
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, source: Span) -> Optional[Speaker]:
@@ -203,34 +218,107 @@ class SpeakerResolver:
         sp = self.salient_person(bonus)
         return replace(sp, via="interviewee") if sp is not None else None
 
-    def resolve_target(self, target: Span, act: str, speaker: Optional[Speaker] = None) -> Optional[Speaker]:
+    def resolve_target(self, target: Span, act: str, speaker: Optional[Speaker] = None, *,
+                       subject: bool = False) -> Optional[Speaker]:
         """The actor a target phrase is aimed at, resolved like a speaker: pronouns ("accused
         him"), possessives ("his policies" -> his owner, "Tory plans" -> the Conservative Party),
-        surnames, roles. None when it names no actor ("the plans", "the fact")."""
+        surnames, titles, bare role nouns ("the government", "ministers": see
+        :meth:`country_government`). None when it names no actor: things ("the plans", "the
+        fact"), clauses ("how Labour would pay"), people it does not name ("his lawyers",
+        "union leaders"). Of several conjoined targets ("Mr Blair and Mr Brown") the first;
+        :func:`quotetrack.actors.resolve` adds the others. ``subject``: the target is the
+        subject of a passive ("He was asked"), so a subject pronoun is whom it was aimed at."""
         text = target.text.strip()
         words = text.split()
         if not words:
             return None
         pclass = pronoun_class(words[0])
-        if pclass == "neuter" and act in ANSWERING_ACTS:
-            return None  # "denied it": the claim, not an actor
-        if words[0].lower() in word_class("subject_pronouns"):
+        if pclass in ("neuter", "plural") and act in ANSWERING_ACTS and (
+                len(words) == 1 or words[-1].lower() in word_class("claim_noun")):
+            return None  # "denied it", "dismissed them", "rejected their claims": the claim answered
+        if words[0].lower() in word_class("subject_pronouns") and not subject:
             return None  # "denied he had lied": the subject of what was denied, not a target
+        if words[0][:1].isupper() and words[0].lower() in _COMMON_OPENERS:
+            # "Ministers have been asked", "The government was urged": a sentence's capital
+            words = [words[0].lower()] + words[1:]
+            text = " ".join(words)
         if pclass in ("male", "female", "neuter", "plural"):
             if len(words) > 1:
-                rest = parse_mention(" ".join(words[1:]))
-                if rest is not None and rest.kind == "person":
-                    return None  # "his chancellor": another person, whom the pronoun does not name
+                rest = parse_mention(" ".join(words[1:]), role="target", act=act)
+                if words[-1].lower() not in word_class("proxy") and (
+                        rest is not None and rest.kind == "person" or people_noun(words[-1])):
+                    # "his chancellor", "his lawyers", "their supporters": other people, whom
+                    # the pronoun does not name ("his government" is his, see the proxy class)
+                    return None
             # "him", "them", "his policies", "their plans": whoever the pronoun stands for --
             # never the clause's own subject ("Smith accused him": him is not Smith)
             exclude = frozenset([speaker.id]) if speaker is not None else frozenset()
-            return self._pronoun(Span(words[0], target.start, target.start + len(words[0])), pclass, exclude)
+            return self._pronoun(Span(words[0], target.start, target.start + len(words[0])), pclass, exclude,
+                                 target=not subject)
+        parts = conjuncts(text, act=act)
+        if len(parts) > 1:
+            first = text.find(parts[0])
+            return self.resolve_target(Span(parts[0], target.start + first, target.start + first + len(parts[0])),
+                                       act, speaker, subject=subject)
+        known = self._known_surname(text, before=target.start)
+        if known is not None:
+            return known  # "Mr Hague" after "William Hague": the person, not The Hague
+        described = parse_mention(text)
+        if described is not None and described.kind in ("organization", "group") and not described.affiliation \
+                and described.how != "known body" and text.islower() and (
+                described.kind == "organization" or described.key.split()[-1] in word_class("government_noun")):
+            return self._bare_body(described, target.start)
         forms = parse_targets(text, act=act)
         if not forms:
             return None
         form = forms[0]
         sp = self._link(form, speaker_of(form, via="name"), target)
         return sp
+
+    def _bare_body(self, form: Form, at: int) -> Optional[Speaker]:
+        """ "the ministry", "the party", "the government", "ministers": the body of that kind
+        named before, else (government nouns) the government of the article's country, else
+        nobody: a bare role noun is never an actor."""
+        words = form.key.split()
+        if not words or len(words) > 3:
+            return None
+        body = self._earlier_body(form, before=at)
+        if body is not None:
+            return body
+        if len(words) == 1 and words[-1] in word_class("government_noun"):
+            return self.country_government()
+        # "the breakaway authorities": a group; "the party" with no party named: nobody
+        return speaker_of(form, via="description") if form.kind == "group" and len(words) > 1 else None
+
+    def country_government(self) -> Optional[Speaker]:
+        """The government of the country the article is about, for "the government",
+        "ministers", "the administration". The article's country is the one it refers to most
+        (names, demonyms, capitals, seats of government, and the countries of the bodies it
+        names, such as a national party; a country after a locative preposition, "the war in
+        Iraq", is a place and does not count), when that is at least twice as often as any
+        other and at least twice in all; otherwise None (no guess)."""
+        if self._government is None:
+            counts: Dict[str, int] = {}
+            text = self.doc.text
+            for m in geo.find(text):
+                before = text[max(0, m.start - 12):m.start].split()
+                if before and before[-1].lower() in word_class("locative"):
+                    continue  # "the war in Iraq": a place the article is about, not whose government
+                counts[m.country] = counts.get(m.country, 0) + 1
+            for n in self.named:
+                c = geo.country_of(n.speaker.affiliation) if n.speaker.affiliation and n.speaker.kind != "country" \
+                    else None
+                if c:
+                    counts[c] = counts.get(c, 0) + 1
+            ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+            top = ranked[0] if ranked else None
+            if top and top[1] >= _COUNTRY_MIN and (len(ranked) == 1 or top[1] >= _COUNTRY_SHARE * ranked[1][1]):
+                name = f"{top[0]} government"
+                self._government = Speaker(_speaker_id("organization", name), name, "organization",
+                                           affiliation=top[0], via="description")
+            else:
+                self._government = False
+        return self._government or None
 
     def _first_person_outside_quotes(self) -> int:
         if self._first_person is None:
@@ -263,10 +351,11 @@ class SpeakerResolver:
         if form is None:
             return None
         hint = self._entity_kind(source, form.name)
-        if hint == "organization" and form.shape == "full" and forename_gender(form.text):
-            hint = None  # "Lydia Buchtmann for Food Standards": a forename says the name is a person's
+        if hint == "organization" and form.shape == "full" and (
+                forename_gender(form.text) or any(w.lower().rstrip(".") in word_class("honorific") for w in words)):
+            hint = None  # "Lydia Buchtmann for Food Standards", "Lord Roberts of Conwy": a person's name
         if hint in ("person", "organization") and hint != form.kind and not form.role \
-                and form.shape not in ("role", "document") and form.how != "known body":
+                and form.shape not in ("role", "document") and form.how not in ("known body", "member"):
             # the entity recognizer read the name ("New Zealand Herald" is a body, not
             # Mr Herald of New Zealand): parse it again as that kind
             form = parse_mention(text, kind=hint) or form
@@ -319,15 +408,26 @@ class SpeakerResolver:
         if speaker.kind == "person" and form.shape == "title":
             holder = self._title_holder(form, before=at)
             if holder is not None:
-                return holder
+                return replace(holder, role=form.role) if form.role else holder
+            if form.role:
+                # "the prime minister's spokesman" with no prime minister named: as a bare
+                # spokesman, the body whose spokesperson spoke before
+                return self._link(Form("role", form.role, form.role, role=form.role), speaker, source)
             return speaker
         if speaker.kind in ("organization", "group") and not form.affiliation and form.how != "known body":
             body = self._earlier_body(form, before=at)
             if body is not None:
                 return replace(body, role=speaker.role or body.role)
+            if form.key in word_class("government_noun"):
+                # "the government said", "ministers said": the article's country's, or nobody
+                return self.country_government()
         return speaker
 
-    def _pronoun(self, source: Span, pclass: str, exclude: frozenset = frozenset()) -> Optional[Speaker]:
+    def _pronoun(self, source: Span, pclass: str, exclude: frozenset = frozenset(),
+                 target: bool = False) -> Optional[Speaker]:
+        """The antecedent of a pronoun. A target pronoun ("accused him") is not a continued
+        speaker, so the last person quoted gets no preference; a plural one ("urged them") is
+        a group or a body, never one person or a country."""
         if pclass == "first":
             return None  # decided by the caller: the quote's speaker, or an interviewee
         if pclass == "second":
@@ -340,16 +440,20 @@ class SpeakerResolver:
         window = _PRONOUN_WINDOW.get(pclass, 3)
         before = [n for n in self._named_before(source.start) if n.end <= source.start and sent - n.sent <= window]
         if pclass in ("male", "female"):
-            return self._person_antecedent(source, pclass, sent, before, exclude)
+            return self._person_antecedent(source, pclass, sent, before, exclude, follow_speaker=not target)
         if pclass == "relative":
             same = [n for n in before if n.sent == sent]
             return self._named_speaker(same[-1], "relative") if same else None
-        kinds = ("organization", "country") if pclass == "neuter" else ("organization", "group", "country")
+        if target and pclass == "plural":
+            kinds: Tuple[str, ...] = ("organization", "group")
+        else:
+            kinds = ("organization", "country") if pclass == "neuter" else ("organization", "group", "country")
+        before = [n for n in before if n.speaker.id not in exclude]
         cands = [n for n in before if n.speaker.kind in kinds]
         return self._named_speaker(cands[-1], "pronoun") if cands else None
 
-    def _person_antecedent(self, source: Span, gender: str, sent: int,
-                           before: List[_Named], exclude: frozenset = frozenset()) -> Optional[Speaker]:
+    def _person_antecedent(self, source: Span, gender: str, sent: int, before: List[_Named],
+                           exclude: frozenset = frozenset(), follow_speaker: bool = True) -> Optional[Speaker]:
         def fits(sp: Speaker) -> bool:
             return sp.kind == "person" and self.gender.get(sp.id, gender) == gender and sp.id not in exclude
 
@@ -361,7 +465,7 @@ class SpeakerResolver:
             people = sure
         # The last person quoted is who a following "he said" most often continues.
         last = None
-        for at, sp, end in reversed(self.spoke):
+        for at, sp, end in reversed(self.spoke if follow_speaker else ()):
             if at < source.start and fits(sp):
                 if sp.named_start is None:
                     sp = replace(sp, named_start=at, named_end=end)  # named by that source itself
@@ -405,17 +509,21 @@ class SpeakerResolver:
             return self.people[hits[0]]
         return None
 
-    def _title_holder(self, form: Form, *, before: int) -> Optional[Speaker]:
-        """ "the prime minister" -> the person the article named with that title before."""
+    def _title_holder(self, form: Form, *, before: int, named: Optional[List[_Named]] = None) -> Optional[Speaker]:
+        """ "the prime minister" -> the person the article named with that title before
+        (``named``: the mentions to look in, while the inventory is being built)."""
         key = fold(form.title or "")
         if not key:
             return None
         head = key.split()[-1]
         best = None
-        for n in self._named_before(before):
+        for n in (named[-_LOOKBACK:] if named is not None else self._named_before(before)):
             sp = n.speaker
             if sp.kind == "person" and sp.title and " " in sp.name:
                 t = fold(sp.title)
+                extra = t[:-len(key)].split() if t.endswith(" " + key) else []
+                if extra and extra[-1] in word_class("title_rank"):
+                    continue  # a deputy prime minister is not "the prime minister"
                 if t == key or t.endswith(" " + key) or (len(key.split()) == 1 and t.split()[-1] == head):
                     if form.affiliation and sp.affiliation and fold(form.affiliation) != fold(sp.affiliation):
                         continue
@@ -483,6 +591,12 @@ class SpeakerResolver:
                 full = self._full_name(form.key, before=toks[a].start)
                 if full is not None:
                     sp = full[0]
+            elif form.shape == "title":
+                # "The Tory leader will ...": the person named with that title before, so a
+                # later "he" finds Michael Howard, not a nameless title
+                holder = self._title_holder(form, before=toks[a].start, named=out)
+                if holder is not None:
+                    sp = holder
             sent = toks[a].sent
             r = rank.get(sent, 0)
             rank[sent] = r + 1
@@ -514,8 +628,9 @@ class SpeakerResolver:
             if kind == "person":
                 while a > 0 and toks[a - 1].sent == toks[ent.start].sent and ent.start - a < 4 \
                         and (_cap_word(toks[a - 1].text) and not pronoun_class(toks[a - 1].text)
-                             or toks[a - 1].text in ("'s", "’s") and a >= 2 and _cap_word(toks[a - 2].text)):
-                    a -= 1
+                             or toks[a - 1].text in ("'s", "’s") and a >= 2 and _cap_word(toks[a - 2].text)
+                             or _title_word(toks[a - 1].text) and a >= 2 and _cap_word(toks[a - 2].text)):
+                    a -= 1  # "Foreign Minister X", "Russia's X", "Tory leader X"
             out.append((a, ent.end, kind))
         # extending a person over title words can reach before an earlier entity: keep order
         out.sort(key=lambda t: (t[0], t[1]))

@@ -248,8 +248,12 @@ def test_coordinated_targets_are_several_actors():
                                                                                 "Iceland"]
     assert [f.key for f in parse_targets("Armenia, Azerbaijan and Russia", act="urge")] == [
         "Armenia", "Azerbaijan", "Russia"]
-    # Not a list of actors: one group.
-    assert len(parse_targets("farmers and fishermen", act="praise")) == 1
+    # Not a list of actors, and people the phrase does not name: no actor at all.
+    assert parse_targets("farmers and fishermen", act="praise") == ()
+    # A list of people and bodies: each one.
+    assert [f.key for f in parse_targets("Mr Blair and Mr Brown", act="warn")] == ["blair", "brown"]
+    assert [f.shape for f in parse_targets("the prime minister and the Tories", act="accuse")] == [
+        "title", "organization"]
 
 
 @pytest.mark.parametrize("text, key, title", [
@@ -346,3 +350,18 @@ def test_several_bare_titles_in_a_corpus_all_join_their_holder():
     res = resolve(attrs + here + bare)
     tony = res.speaker(attrs[0].id)
     assert [res.speaker(a.id) for a in here[1:] + bare] == [tony] * 4
+
+
+def test_conjoined_targets_are_each_an_actor_the_first_as_its_article_resolved_it():
+    from dataclasses import replace
+    from quotetrack.records import Speaker
+    warned = attr("a3", "warn", "Jane Ross", target="the prime minister and Mr Brown")
+    warned = replace(warned, target_actor=Speaker("x", "Tony Blair", "person", via="title"))
+    attrs = [attr("a1", "say", "Tony Blair"), attr("a2", "say", "Gordon Brown"), warned]
+    res = resolve(attrs)
+    assert sorted(res.actors[t].label for t in res.targets(warned.id)) == ["Gordon Brown", "Tony Blair"]
+    # one target as written: only the article's resolution counts
+    single = replace(attr("a4", "warn", "Jane Ross", target="Mr Hague"),
+                     target_actor=Speaker("y", "William Hague", "person", via="surname"))
+    res = resolve(attrs + [single])
+    assert [res.actors[t].label for t in res.targets(single.id)] == ["William Hague"]

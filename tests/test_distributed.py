@@ -52,6 +52,7 @@ def local_rows(out):
         d = {k: (v if v != "" else None) for k, v in r.items()}
         d["chars"], d["attributions"] = int(d["chars"]), int(d["attributions"])
         d["message"], d["text_hash"] = d["message"] or "", d["text_hash"] or ""
+        d["extractor"] = d["extractor"] or ""
         out_rows.append(d)
     return out_rows
 

@@ -131,7 +131,7 @@ def formula_network():
     c = Corpus.of([attr("=cmd|' /C calc'!A0", "accuse", "=SUM+A1 group", kind="group",
                         target="=2+3 group", content="=HYPERLINK(\"http://evil\")",
                         date="2024-01-01"),
-                   attr("@home", "praise", "@everyone", kind="group", target="+plus group",
+                   attr("@home", "praise", "@everyone", kind="group", target="+Plus Group",
                         content="-minus", date="2024-01-01")])
     return build(c)
 

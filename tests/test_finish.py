@@ -177,6 +177,129 @@ def test_a_thing_target_is_no_actor():
     assert a.target_actor is None
 
 
+def one(text, cue, content, source=None, nth=0):
+    """The attribution finishing makes of one candidate (cue, content, source phrases)."""
+    [a] = [a for a in finished(text, [Candidate(at(text, cue, nth), at(text, content) if content else None,
+                                                at(text, source) if source else None)])
+           if a.cue is not None and a.cue.text == cue]
+    return a
+
+
+def target(a):
+    ta = a.target_actor
+    return (ta.name, ta.kind) if ta else None
+
+
+BRITISH = ("Britain faces a vote on the plans. The British opposition met in London on Monday, and "
+           "Jane Ross, the Liberal leader, spoke first. ")
+
+
+def test_the_government_is_the_government_of_the_countrys_article():
+    text = BRITISH + "Ms Ross accused the government of hiding the figures."
+    a = one(text, "accused", "of hiding the figures", "Ms Ross")
+    assert a.target.text == "the government"
+    assert target(a) == ("United Kingdom government", "organization")
+    assert a.target_actor.affiliation == "United Kingdom" and a.target_actor.via == "description"
+    # "ministers" is the same government
+    text = BRITISH + "Ms Ross accused ministers of hiding the figures."
+    assert target(one(text, "accused", "of hiding the figures", "Ms Ross")) == (
+        "United Kingdom government", "organization")
+
+
+def test_the_government_of_no_clear_country_is_nobody():
+    text = ("France and Germany met in Brussels. Paris and Berlin disagreed. "
+            "Jane Ross accused the government of hiding the figures.")
+    a = one(text, "accused", "of hiding the figures", "Jane Ross")
+    assert a.target.text == "the government" and a.target_actor is None
+
+
+def test_a_clause_or_a_question_after_the_object_is_not_the_target():
+    text = "Jane Ross asked Mr Smith how the plan would be paid for."
+    a = one(text, "asked", "how the plan would be paid for", "Jane Ross")
+    assert a.target.text == "Mr Smith"
+    text = "Jane Ross urged Mr Smith not to resign."
+    assert one(text, "urged", "not to resign", "Jane Ross").target.text == "Mr Smith"
+    # the object of "denied" is a clause: its subject is no target
+    text = "Peter Brown spoke first. Jane Ross denied her plan meant she would raise taxes."
+    a = one(text, "denied", "her plan meant she would raise taxes", "Jane Ross")
+    assert a.target_actor is None
+    text = "Jane Ross criticised the way the war was sold to the public."
+    assert one(text, "criticised", None, "Jane Ross").target_actor is None
+
+
+def test_a_plural_pronoun_target_is_a_body_or_a_group_never_one_person():
+    text = "Peter Brown wrote to the Tories on Monday. He urged them to drop the plan."
+    a = one(text, "urged", "to drop the plan", "He")
+    assert target(a) == ("Conservative Party", "organization")
+    text = "Peter Brown met Mary Jones on Monday. Tom Hill urged them to agree."
+    assert one(text, "urged", "to agree", "Tom Hill").target_actor is None
+
+
+def test_people_a_pronoun_owns_are_not_the_owner_but_his_things_are():
+    text = "Peter Brown lost the vote. Critics attacked his supporters."
+    assert one(text, "attacked", None, "Critics").target_actor is None
+    text = "Peter Brown lost the vote. Jane Ross attacked his policies."
+    assert target(one(text, "attacked", None, "Jane Ross")) == ("Peter Brown", "person")
+
+
+def test_the_subject_of_a_passive_is_the_target_and_the_agent_the_speaker():
+    text = "Mary Jones was criticised by the Farmers Union on Monday."
+    a = one(text, "was criticised", None, "Mary Jones")
+    assert (a.target.text, target(a)) == ("Mary Jones", ("Mary Jones", "person"))
+    assert a.source.text == "the Farmers Union" and a.speaker.name == "Farmers Union"
+    # no agent: nobody named performed it
+    text = "Ministers have been asked to explain the leak. Britain and London were named."
+    a = one(text, "have been asked", "to explain the leak", "Ministers")
+    assert a.source is None and a.speaker is None and a.target.text == "Ministers"
+
+
+def test_a_sentence_opening_question_is_aimed_at_the_main_subject():
+    text = 'Peter Brown spoke on Monday. Asked whether he would resign, Mr Brown said: "No."'
+    a = one(text, "Asked", "whether he would resign", None)
+    assert a.act == "ask" and a.source is None
+    assert a.target.text == "Mr Brown" and target(a) == ("Peter Brown", "person")
+
+
+def test_several_targets_are_kept_together_and_the_first_resolved():
+    text = "Peter Brown and Tom Hill spoke. Jane Ross warned Mr Brown and Mr Hill about the cuts."
+    a = one(text, "warned", "about the cuts", "Jane Ross")
+    assert a.target.text == "Mr Brown and Mr Hill"
+    assert target(a) == ("Peter Brown", "person")
+
+
+def test_the_owner_of_a_thing_is_the_target():
+    text = "Mary Jones ran the council. Jane Ross praised the work of Ms Jones."
+    a = one(text, "praised", None, "Jane Ross")
+    assert a.target.text == "the work of Ms Jones" and target(a) == ("Mary Jones", "person")
+    text = "Jane Ross dismissed the latest Tory attack."
+    assert target(one(text, "dismissed", None, "Jane Ross")) == ("Conservative Party", "organization")
+
+
+def test_unnamed_people_are_no_target_but_a_named_group_is():
+    for phrase in ("voters", "union leaders", "the three men", "MPs"):
+        text = f"Jane Ross urged {phrase} to vote."
+        assert one(text, "urged", "to vote", "Jane Ross").target_actor is None, phrase
+    text = "Jane Ross urged Labour MPs to vote."
+    assert target(one(text, "urged", "to vote", "Jane Ross")) == ("Labour Party", "organization")
+    text = "Jane Ross accused the separatists of lying."
+    assert target(one(text, "accused", "of lying", "Jane Ross")) == ("separatists", "group")
+
+
+def test_a_denial_answers_the_claim_made_just_before_it():
+    text = ("Peter Brown has suggested the council lied about the costs. "
+            "Mary Jones denied the council had lied.")
+    attrs = finished(text, [Candidate(at(text, "has suggested"), at(text, "the council lied about the costs"),
+                                      at(text, "Peter Brown")),
+                            Candidate(at(text, "denied"), at(text, "the council had lied"), at(text, "Mary Jones"))])
+    a = by_cue(attrs)["denied"]
+    assert target(a) == ("Peter Brown", "person") and a.target_actor.via == "answers"
+    # denying one's own doing answers nobody
+    text = "Peter Brown has suggested the council lied. Mary Jones denied wanting the job."
+    attrs = finished(text, [Candidate(at(text, "has suggested"), at(text, "the council lied"), at(text, "Peter Brown")),
+                            Candidate(at(text, "denied"), at(text, "wanting the job"), at(text, "Mary Jones"))])
+    assert by_cue(attrs)["denied"].target_actor is None
+
+
 # -- interviews ----------------------------------------------------------------------------------
 
 INTERVIEW = ("Tom Green supplies flour to bakeries. We interviewed Jane Doe about the bakery she runs.\n\n"

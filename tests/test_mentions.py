@@ -230,3 +230,42 @@ def test_a_persons_government_is_that_person_in_that_role():
 def test_a_sentence_opener_alone_names_nobody_but_a_modal_surname_does():
     assert parse_mention("Nevertheless") is None
     assert parse_mention("May").shape == "surname"  # Theresa May's surname, not the modal verb
+
+
+# -- bodies, members and targets ------------------------------------------------------------------
+
+def test_a_known_body_in_the_possessive_is_the_body():
+    assert known_body("Labour's") == ("Labour Party", "United Kingdom")
+    assert known_body("the Tories'") == ("Conservative Party", "United Kingdom")
+
+
+@pytest.mark.parametrize("text, shape, shown, aff", [
+    ("Plaid Cymru's Elfyn Llwyd", "full", "Elfyn Llwyd", "United Kingdom"),   # the party's person
+    ("the Scottish Executive", "organization", "Scottish Executive", "United Kingdom"),
+    ("Care International", "organization", "Care International", None),       # a kind of body
+    ("the Tory leader", "title", "Tory leader", "Conservative Party"),          # a party's office
+    ("Mr Hague", "surname", "Mr Hague", None),                                 # no Netherlands
+    ("the chief executive", "title", "chief executive", None),                 # a person's title
+    ("the prime minister's official spokesman", "title", "prime minister", None),
+])
+def test_bodies_offices_and_members(text, shape, shown, aff):
+    form = parse_mention(text)
+    assert (form.shape, form.text, form.affiliation) == (shape, shown, aff)
+
+
+@pytest.mark.parametrize("text, act, expected", [
+    ("a Conservative compromise offer", "reject", ("organization", "Conservative Party")),  # owner, even answered
+    ("Labour's record", "criticize", ("organization", "Labour Party")),
+    ("his fellow UKIP MEPs", "accuse", ("organization", "UK Independence Party")),
+    ("Russian officials", "urge", ("country", "Russia")),
+    ("Armenian separatists", "accuse", ("group", "Armenian separatists")),
+    ("the decision by the Tories", "criticize", ("organization", "Conservative Party")),
+    ("how Labour would pay", "ask", None),                    # a clause
+    ("the document", "criticize", None),                      # a thing, not its publisher
+    ("the government", "urge", None),                         # only the article can tell
+    ("a union leader", "criticize", None),                    # somebody unnamed
+    ("critics", "reject", None), ("the three men", "accuse", None), ("MPs", "urge", None),
+])
+def test_target_phrases(text, act, expected):
+    form = parse_mention(text, role="target", act=act)
+    assert ((form.shape, form.text) if form else None) == expected

@@ -150,3 +150,7 @@ def test_cli_neural_without_its_model_is_one_message_and_crf_still_runs(tmp_path
     assert res.exit_code == 0, res.stderr
     rows = [json.loads(line) for line in (tmp_path / "out" / "attributions.jsonl").read_text().splitlines()]
     assert any(r["cue"]["text"] == "said" for r in rows)  # auto fell back to the CRF
+    import csv
+    with open(tmp_path / "out" / "articles.csv", newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["extractor"] == "builtin+crf"  # how it was extracted is recorded with the article

@@ -281,3 +281,42 @@ def test_ordinary_news_has_no_interviewee():
     text = "We interviewed Jane Doe on Monday. I think the price will rise, she said."
     _, r = annotated(text)
     assert r.interviewee() is None
+
+
+# -- targets and titles --------------------------------------------------------------------------
+
+def test_a_deputy_is_not_the_holder_of_the_title():
+    text = ("Deputy Prime Minister Tom Hill spoke first. Prime Minister Erna Dahl spoke next. "
+            "Deputy Prime Minister Ola Berg spoke last. The prime minister said the deal was close.")
+    _, r = annotated(text)
+    assert resolved(r, text, "The prime minister").name == "Erna Dahl"
+
+
+def test_the_government_as_speaker_is_the_articles_countrys():
+    text = "Britain's budget was cut. British officials met in London. The government said it would act."
+    _, r = annotated(text)
+    sp = resolved(r, text, "The government")
+    assert (sp.name, sp.kind, sp.affiliation) == ("United Kingdom government", "organization", "United Kingdom")
+    assert r.country_government() == sp
+
+
+def test_places_after_in_do_not_make_the_articles_country():
+    text = ("Troops stayed in Iraq. Aid went to Iraq and the war in Iraq went on. British ministers met in "
+            "London and Britain's parliament voted.")
+    _, r = annotated(text)
+    assert r.country_government().affiliation == "United Kingdom"
+
+
+def test_a_surname_that_is_a_place_is_the_person_as_a_target():
+    text = "William Hague spoke on Monday. Critics attacked Mr Hague over the plan."
+    _, r = annotated(text)
+    ta = r.resolve_target(span(text, "Mr Hague"), "criticize")
+    assert (ta.name, ta.kind, ta.via) == ("William Hague", "person", "surname")
+
+
+def test_a_title_named_before_is_its_holder_for_a_later_pronoun():
+    text = ("Tory leader Michael Howard spoke on Monday. The Tory leader will also visit Leeds. "
+            "He will attack the plans.")
+    _, r = annotated(text)
+    resolved(r, text, "The Tory leader")
+    assert resolved(r, text, "He").name == "Michael Howard"

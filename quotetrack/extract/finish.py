@@ -7,9 +7,10 @@ from dataclasses import replace
 from typing import Iterable, List, Optional
 
 from ..doc import AnnotatedArticle
-from ..lexicon import ACCUSING_ACTS, ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, act_of, is_quote, match_cue, word_class
+from ..lexicon import (ACCUSING_ACTS, ANSWERING_ACTS, OPENING_QUOTES, QUOTE_MARKS, TARGETED_ACTS, act_of, is_quote,
+                       match_cue, word_class)
 from ..records import Attribution, Span, Speaker
-from ..mentions import parse_mention, pronoun_class
+from ..mentions import names_a_thing, parse_mention, pronoun_class
 from ..speakers import SpeakerResolver
 from .candidate import Candidate, CharSpan
 from .surface_rules import subject_before
@@ -22,6 +23,21 @@ _TARGET_STOPS = frozenset("of to for that over on with in as against after from 
                           "and but when while because if amid during would will could should must may "
                           "might can is are was were has have had".split())
 _MAX_TARGET_TOKENS = 8
+# Inside a target phrase, these start a new clause: its subject ("denied her faith meant
+# she ..."), a question ("asked Mr McConnell how ..."), a negation ("urged Mr Brown not to").
+_CLAUSE_START = word_class("subject_pronouns") | word_class("clause_opener") | frozenset(["not", "it"])
+_DETERMINER_WORDS = word_class("articles") | word_class("demonstratives") | word_class("possessives")
+_OWNER_LINKS = frozenset(["of", "by", "from"])
+# Statements a denial may answer when no accusation against its speaker was reported, and
+# how many sentences before the denial they may stand.
+_CLAIMING_ACTS = ACCUSING_ACTS | frozenset(["claim"])
+_ANSWER_WINDOW = 2
+# Passives (word_classes.tsv): forms of "be" before a participle cue ("was asked"), the words
+# that may stand between ("has been harshly criticised"), and the participles that open a
+# sentence and make its subject the one addressed ("Asked whether ..., Mr Howard said").
+_PASSIVE_BE = word_class("passive_be")
+_PASSIVE_GAP = word_class("passive_gap")
+_QUESTIONED = word_class("questioned")
 _MAX_INVERTED_SOURCE = 6  # words of a speaker named after the cue ("said correspondent Stephen Cape")
 _FLOAT_REACH = 2  # paragraphs back to the speaker a floating quote continues
 _NESTING_LOOKBACK = 50  # quotes examined for the one holding a first-person source
@@ -101,7 +117,7 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str], act: s
     i = last
     for k in range(len(words)):
         m = match_cue(words, k)
-        if m and m[1].target == how:  # the verb that decided the act
+        if m and (m[1].target == how or m[1].act == act):  # the verb that decided the act
             i = first + k + m[0]
             break
     if how != "obj":  # a preposition must come first: "appealed to X", "lashed out at X"
@@ -111,24 +127,87 @@ def find_target(doc: AnnotatedArticle, cue: CharSpan, how: Optional[str], act: s
                 return None
         else:
             i += 1
+    if i < n and is_quote(toks[i].text):
+        # 'criticised "extravagant" Tory promises': a scare-quoted modifier, then the phrase
+        close = next((k for k in range(i + 1, min(n, i + 5)) if is_quote(toks[k].text)), None)
+        if close is not None and close + 1 < n and toks[close + 1].text[:1].isalnum() \
+                and toks[close + 1].sent == toks[i].sent:
+            i = close + 1
+    if act in ANSWERING_ACTS and i < n and toks[i].text.islower() and toks[i].text.endswith("ing") \
+            and toks[i].text.lower() not in _TARGET_STOPS:
+        return None  # "denied accusing Germany", "denied wanting to lead": his own doing, no target
     start = i
-    while i < n and i - start < _MAX_TARGET_TOKENS:
+    while i < n and i - start < _MAX_TARGET_TOKENS and toks[i].sent == toks[start].sent:
         w = toks[i].text
-        if act in ANSWERING_ACTS and w.lower() in ("from", "by") and i > start and i + 1 < n \
-                and toks[i + 1].text[:1].isupper():
-            # "rejected the criticism from Reykjavik": the statement's author is the target
+        lw = w.lower()
+        if i > start and _new_clause(toks, start, i):
+            break
+        if lw in _OWNER_LINKS and i > start and i + 1 < n and _names_owner(toks, i + 1) \
+                and (act in ANSWERING_ACTS and lw != "of" or names_a_thing(doc.text[toks[start].start:toks[i - 1].end])):
+            # "rejected the criticism from Reykjavik", "praised the work of Ms Hutt": the
+            # author of the thing is the target
             i += 1
             continue
-        if w.lower() in _TARGET_STOPS or (not w[0].isalnum() and w not in ("'s", "’s", "-", "&")) \
-                or is_quote(w) or toks[i].sent != toks[start].sent:
+        if lw in ("of", "for") and i > start and i + 1 < n and _cap_word(toks[i - 1].text) \
+                and _cap_word(toks[i + 1].text) and toks[i + 1].sent == toks[i].sent:
+            i += 1  # "the Department for Constitutional Affairs", "the Bank of England": one name
+            continue
+        if lw == "and" and i > start and i + 2 < n and toks[i + 1].sent == toks[i].sent \
+                and _names_actor(doc, start, i) and _names_actor(doc, i + 1, min(n, i + 4)):
+            i += 1  # "warned Mr Blair and Mr Brown", "the government and the chancellor": both
+            continue
+        if lw in _TARGET_STOPS or (not w[0].isalnum() and w not in ("'s", "’s", "-", "&")) or is_quote(w):
             break
         i += 1
     if i == start:
         return None
+    if act in ANSWERING_ACTS and i < n and toks[i].text in word_class("auxiliary"):
+        return None  # "denied security services were involved": a clause, whose subject is no target
     words = [t.text.lower() for t in toks[start:i]]
     if all(w in _EMPTY_TARGET for w in words):
         return None
     return toks[start].start, toks[i - 1].end
+
+
+def _new_clause(toks, start: int, i: int) -> bool:
+    """Whether token ``i`` of a target phrase begins something other than the phrase: a
+    clause ("denied her faith meant *she*", "the way *the* war was sold"), a question ("asked
+    Mr McConnell *how*"), a negation, a date ("*last* week"), or the claim a claim noun
+    introduces ("claims *the* deal failed", "the idea *Mr* Kilroy-Silk posed a threat")."""
+    w = toks[i].text
+    lw = w.lower()
+    prev = toks[i - 1].text.lower()
+    if lw in _CLAUSE_START or lw in word_class("date_word") or lw in ("there", "last", "next"):
+        return True
+    if lw in _DETERMINER_WORDS and prev not in _DETERMINER_WORDS | _OWNER_LINKS | {"and", "both", "all"}:
+        return True
+    return prev in word_class("claim_noun") and lw not in _OWNER_LINKS | {"'s", "’s"}
+
+
+def _cap_word(w: str) -> bool:
+    return w[:1].isupper() and w.lower() not in _DETERMINER_WORDS
+
+
+def _names_actor(doc: AnnotatedArticle, a: int, b: int) -> bool:
+    """Whether tokens [a, b) start with a name, a title or a body ("Mr Brown", "the
+    chancellor", "the government"), not a thing or unnamed people ("his lawyers")."""
+    toks = doc.tokens
+    if toks[a].text.lower() in _DETERMINER_WORDS and a + 1 < b:
+        if toks[a].text.lower() in word_class("possessives"):
+            return False
+        a += 1
+    if toks[a].text[:1].isupper():
+        return True
+    form = parse_mention(doc.text[toks[a].start:toks[b - 1].end])
+    return form is not None and form.shape in ("title", "organization")
+
+
+def _names_owner(toks, k: int) -> bool:
+    """Whether the words from ``k`` name somebody: a capitalised word, maybe after "the" or a
+    possessive ("of *the* Tories", "by *Britain's* highest court")."""
+    if toks[k].text.lower() in _DETERMINER_WORDS and k + 1 < len(toks):
+        k += 1
+    return toks[k].text[:1].isupper()
 
 
 def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attribution]:
@@ -168,7 +247,15 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
         how = lex.target if lex else None
         if not how and act in ANSWERING_ACTS:
             how = "obj"  # "denied Labour claims", "denied claims by the Tories": whose claims
-        target = cand.target or find_target(doc, cue, how, act)
+        target = cand.target
+        if act in TARGETED_ACTS and target is None and _passive(doc, cue):
+            # "Ministers have been asked ...", "He was criticised by MPs", "Asked whether ...,
+            # Mr Howard said": the subject is whom the act was aimed at; who did it is the
+            # "by" agent, or nobody named (a parse that knew the passive gave both already)
+            target = _main_subject(doc, cue) or _without_auxiliaries(doc, source) or _subject_before(doc, cue)
+            source = _by_agent(doc, cue)
+        else:
+            target = target or find_target(doc, cue, how, act)
         content_span = Span.of(text, *content) if content else None
         cue_span = Span.of(text, *cue)
         source_span = Span.of(text, *source) if source else None
@@ -187,9 +274,10 @@ def finish(doc: AnnotatedArticle, candidates: Iterable[Candidate]) -> List[Attri
     out = first_person_speakers(out, resolver)
     out = out + floating_quotes(doc, out)
     out.sort(key=lambda a: ((a.cue or a.content).start, (a.cue or a.content).end))
-    out = [replace(a, target_actor=_not_self(a, resolver.resolve_target(a.target, a.act, a.speaker))) if a.target
-           else a for a in out]
-    return answered_accusers(out)
+    out = [replace(a, target_actor=_not_self(a, resolver.resolve_target(
+        a.target, a.act, a.speaker, subject=a.cue is not None and _passive(doc, (a.cue.start, a.cue.end)))))
+           if a.target else a for a in out]
+    return answered_accusers(out, doc)
 
 
 def _not_self(a: Attribution, target: Optional[Speaker]) -> Optional[Speaker]:
@@ -199,12 +287,17 @@ def _not_self(a: Attribution, target: Optional[Speaker]) -> Optional[Speaker]:
     return None if target.id == a.speaker.id or target.name.lower() == a.speaker.name.lower() else target
 
 
-def answered_accusers(attrs: List[Attribution]) -> List[Attribution]:
+def answered_accusers(attrs: List[Attribution], doc: Optional[AnnotatedArticle] = None) -> List[Attribution]:
     """A denial, rejection or response that names nobody answers the last accusation the
-    article reported against its speaker: "X accused Y of lying. Y denied it." -> Y denies X."""
+    article reported against its speaker: "X accused Y of lying. Y denied it." -> Y denies X.
+    Failing that (with ``doc``), a denial or rejection answers a claim or charge a named actor
+    made just before it (:data:`_ANSWER_WINDOW` sentences): "Llwyd has suggested the security
+    services were involved. Lord Roberts denied they were." -> Lord Roberts denies Llwyd."""
     out = list(attrs)
+    nested = None  # indices of attributions reported inside another's content, found on first use
     for k, a in enumerate(out):
-        if a.act not in ANSWERING_ACTS or a.target_actor is not None or a.speaker is None:
+        if a.act not in ANSWERING_ACTS or a.target_actor is not None or a.speaker is None \
+                or not _answers_a_claim(a.target) or doc is not None and _own_doing(doc, a):
             continue
         for earlier in reversed(out[:k]):
             t = earlier.target_actor
@@ -213,7 +306,150 @@ def answered_accusers(attrs: List[Attribution]) -> List[Attribution]:
                     and _not_self(a, earlier.speaker) is not None:
                 out[k] = replace(a, target_actor=replace(earlier.speaker, via="answers"))
                 break
+        else:
+            if doc is None or a.act == "respond" or a.cue is None:
+                continue
+            if nested is None:
+                nested = _inside_contents(out)
+            sent = doc.tokens[doc.token_at(a.cue.start)].sent
+            for j in range(k - 1, -1, -1):
+                earlier = out[j]
+                if earlier.cue is None or j in nested:
+                    continue  # reported inside another's words ("X alleged Y charged ..."): X's claim
+                if sent - doc.tokens[doc.token_at(earlier.cue.start)].sent > _ANSWER_WINDOW:
+                    break
+                if _answered_claim(a, earlier):
+                    out[k] = replace(a, target_actor=replace(earlier.speaker, via="answers"))
+                    break
     return out
+
+
+def _answered_claim(answer: Attribution, earlier: Attribution) -> bool:
+    """Whether ``earlier`` is a claim or charge ``answer`` can answer: made by a named actor
+    (no unnamed group, not the answerer), aimed at nobody or at the answerer."""
+    sp, aimed = earlier.speaker, earlier.target_actor
+    if earlier.act not in _CLAIMING_ACTS or sp is None:
+        return False
+    if aimed is not None:
+        return aimed.id == answer.speaker.id
+    return sp.kind != "group" and _not_self(answer, sp) is not None
+
+
+def _inside_contents(attrs: List[Attribution]) -> set:
+    """Indices of the attributions whose cue lies inside some attribution's content."""
+    spans = sorted((a.content.start, a.content.end) for a in attrs if a.content is not None)
+    starts = [st for st, _ in spans]
+    reach: List[int] = []
+    for _, e in spans:
+        reach.append(max(e, reach[-1]) if reach else e)
+    out = set()
+    for k, a in enumerate(attrs):
+        if a.cue is None:
+            continue
+        i = bisect.bisect_right(starts, a.cue.start)
+        if i and reach[i - 1] > a.cue.start:
+            out.add(k)
+    return out
+
+
+def _own_doing(doc: AnnotatedArticle, a: Attribution) -> bool:
+    """ "denied having personal experience", "denied accusing Germany": a gerund in the cue
+    or right after it; the speaker denies something of their own doing, answering nobody."""
+    if a.cue is None:
+        return False
+    first, last = doc.token_at(a.cue.start), doc.token_at(a.cue.end - 1)
+    words = [t.text for t in doc.tokens[first + 1:last + 2]]  # after the verb, one past the cue
+    return any(w.islower() and w.endswith("ing") and w not in _TARGET_STOPS for w in words)
+
+
+def _passive(doc: AnnotatedArticle, cue: CharSpan) -> bool:
+    """A participle cue in the passive ("was asked", "has been harshly criticised", "were
+    rejected by"), or one opening its sentence ("Asked whether ..., he said")."""
+    toks = doc.tokens
+    first, last = doc.token_at(cue[0]), doc.token_at(cue[1] - 1) + 1
+    words = [t.text.lower() for t in toks[first:last]]
+    verb = next((k for k in range(len(words)) if match_cue(words, k)), None)
+    if verb is None or not words[verb].endswith("ed"):
+        return False  # a participle: "asked", "accused", "criticised"
+    k = first + verb - 1
+    while k >= 0 and toks[k].sent == toks[first].sent and (
+            toks[k].text.lower() in _PASSIVE_GAP or toks[k].text.lower().endswith("ly")):
+        k -= 1
+    if k >= 0 and toks[k].sent == toks[first].sent and toks[k].text.lower() in _PASSIVE_BE:
+        return True
+    sent_start = doc.sentences[toks[first].sent][0]
+    return first + verb == sent_start and words[verb] in _QUESTIONED
+
+
+def _without_auxiliaries(doc: AnnotatedArticle, span: Optional[CharSpan]) -> Optional[CharSpan]:
+    """A subject span without the auxiliaries and adverbs a tagger ran it on to ("the
+    government was widely" -> "the government")."""
+    if span is None:
+        return None
+    toks = doc.tokens
+    a, b = doc.token_at(span[0]), doc.token_at(span[1] - 1) + 1
+    while b > a + 1 and (toks[b - 1].text.lower() in _PASSIVE_BE | _PASSIVE_GAP or toks[b - 1].text.endswith("ly")
+                         and toks[b - 1].text.islower()):
+        b -= 1
+    return toks[a].start, toks[b - 1].end
+
+
+def _main_subject(doc: AnnotatedArticle, cue: CharSpan) -> Optional[CharSpan]:
+    """For a participle opening its sentence ("Asked if she was a member, Ms Kelly said"), the
+    subject after the clause's comma: a capitalised run or a pronoun; else None."""
+    toks = doc.tokens
+    i = doc.token_at(cue[0])
+    sent_start, sent_end = doc.sentences[toks[i].sent]
+    if i != sent_start:
+        return None
+    comma = next((k for k in range(i + 1, sent_end) if toks[k].text == "," or is_quote(toks[k].text)
+                  or toks[k].text == ":"), None)
+    if comma is None or toks[comma].text != "," or comma + 1 >= sent_end:
+        return None  # no comma before the quotation: no participle clause to step over
+    a = comma + 1
+    if pronoun_class(toks[a].text) in ("male", "female", "plural", "neuter"):
+        return toks[a].start, toks[a].end
+    b = a
+    while b < sent_end and b - a < _MAX_INVERTED_SOURCE and (
+            toks[b].text[:1].isupper() or toks[b].text in ("'s", "’s") or b > a and toks[b].text.islower()
+            and b + 1 < sent_end and toks[b + 1].text[:1].isupper() and toks[b].text.lower() in ("the", "of")):
+        b += 1
+    return (toks[a].start, toks[b - 1].end) if b > a else None
+
+
+def _by_agent(doc: AnnotatedArticle, cue: CharSpan) -> Optional[CharSpan]:
+    """The agent of a passive cue: "criticised *by road safety campaigners*", "rejected by the
+    Human Rights Council"; None when no "by" follows within the clause."""
+    toks = doc.tokens
+    i = doc.token_at(cue[1] - 1)
+    if i < len(toks) and toks[i].text.lower() != "by":
+        i += 1
+    if i >= len(toks) or toks[i].text.lower() != "by":
+        return None
+    start = i + 1
+    j = start
+    while j < len(toks) and j - start < _MAX_TARGET_TOKENS and toks[j].sent == toks[i].sent:
+        w = toks[j].text
+        if w.lower() in ("of", "for") and j > start and j + 1 < len(toks) and _cap_word(toks[j - 1].text) \
+                and _cap_word(toks[j + 1].text):
+            j += 1  # "by the Ministry of Defence"
+            continue
+        if w.lower() in _TARGET_STOPS or (not w[0].isalnum() and w not in ("'s", "’s", "-", "&")) \
+                or (j > start and _new_clause(toks, start, j)):
+            break
+        j += 1
+    return (toks[start].start, toks[j - 1].end) if j > start else None
+
+
+def _answers_a_claim(target: Optional[Span]) -> bool:
+    """Whether a denial or rejection answers a claim: no target phrase ("denied", "denied he
+    had lied"), a claim ("rejected the claims", "dismissed them"), not a thing of its own
+    ("rejected across-the-board tax cuts")."""
+    if target is None:
+        return True
+    words = target.text.lower().split()
+    return not words or words[-1] in word_class("claim_noun") or (
+        len(words) == 1 and (pronoun_class(words[0]) in ("neuter", "plural") or words[0] in _EMPTY_TARGET))
 
 
 def _addresses(cue_text: str) -> bool:

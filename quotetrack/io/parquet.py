@@ -146,7 +146,7 @@ def status_from_row(row: dict) -> ArticleStatus:
     kw = {c: row.get(c) for c in ARTICLE_DATASET_COLUMNS}
     for c in _INT_ARTICLE_COLUMNS:
         kw[c] = int(kw[c] or 0)
-    for c in ("message", "text_hash"):
+    for c in ("message", "text_hash", "extractor"):
         kw[c] = kw[c] or ""
     return ArticleStatus(**kw)
 
