@@ -16,6 +16,11 @@ import pytest
 
 from quotetrack.records import Attribution, Span, Speaker, stable_id
 
+# The CLI's default tagger is `auto` (the neural one when torch is installed). Tests that do
+# not ask for a tagger run the CRF: the neural tagger's own tests (test_neural.py) ask for it,
+# and loading torch in every worker process of every CLI test would take minutes.
+os.environ.setdefault("QUOTETRACK_TAGGER", "crf")
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 FIXTURES = Path(__file__).parent / "fixtures"

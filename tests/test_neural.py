@@ -95,11 +95,15 @@ def test_the_shipped_model_tags_a_story_it_never_saw():
     assert cfg["base_sha256"] == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
     doc = BuiltinAnnotator().annotate_one(Article("harbour", STORY))
     atts = extract(doc, tagger=make_tagger("neural"))
-    found = {(a.source.text if a.source else None, a.cue.text) for a in atts}
-    assert ("Mira Castellan", "said") in found
-    quote = [a for a in atts if a.cue.text == "said" and a.source and a.source.text == "Mira Castellan"][0]
-    assert quote.content.text.startswith("We have offered everything")
-    assert any(a.act == "accuse" and a.source and a.source.text == "The harbour authority" for a in atts)
+    by_cue = {(a.cue.text, a.speaker.name if a.speaker else None): a for a in atts}
+    # PolNeAR's sources keep their apposition; the speaker is the person it names
+    quote = by_cue[("said", "Mira Castellan")]
+    assert quote.source.text == "Mira Castellan, the authority's chief executive"
+    assert quote.content.text.startswith("\u201cWe have offered everything") and quote.kind == "direct"
+    assert any(a.act == "accuse" and a.source.text == "The harbour authority"
+               and a.target.text == "the ferry union" for a in atts)
+    denial = [a for a in atts if a.act == "deny"]
+    assert len(denial) == 1 and denial[0].source.text == "The union"  # not the sentence before
 
 
 CONLLU = """# newdoc id = parsed

@@ -36,7 +36,7 @@ def nlp_options(f):
 def tagger_option(f):
     """--tagger, shared by extract, evaluate (and the bench script's own flag)."""
     return click.option("--tagger", type=click.Choice(["auto", "crf", "neural"]), default="auto",
-                        show_default=True,
+                        show_default=True, envvar="QUOTETRACK_TAGGER", show_envvar=True,
                         help="Span tagger: crf = fast; neural = the fine-tuned transformer, more "
                              "accurate and slower; auto = neural when torch is installed.")(f)
 

@@ -8,7 +8,9 @@ Two linear-chain CRFs (python-crfsuite), trained on the PolNeAR train split by
 
 Content gets its own model because it nests: "X said that Y claimed Z" has Y's source and
 cue inside X's content. Both models read the same features, computed once per paragraph.
-Paragraphs with no quote mark, colon or cue word cannot hold an attribution and are skipped.
+The models were trained on the paragraphs with a quote mark, colon or cue word
+(:func:`is_candidate`) but tag every paragraph: on the tune split that found cues such as
+"wants" or "plans" the filter hid (joint F1 65.0 -> 65.7).
 """
 from __future__ import annotations
 
@@ -272,10 +274,8 @@ class Tagger:
         self._ItemSequence = pycrfsuite.ItemSequence
 
     def tag(self, doc: AnnotatedArticle) -> Iterator[Tuple[Tuple[int, int], List[TaggedSpan]]]:
-        """Yield ((para_start, para_end), spans) for every candidate paragraph."""
+        """Yield ((para_start, para_end), spans) for every paragraph."""
         for a, b in doc.paragraphs():
-            if not is_candidate(doc, a, b):
-                continue
             items = self._ItemSequence(paragraph_features(doc, a, b))
             spans: List[TaggedSpan] = []
             for name in ("role", "content"):
