@@ -48,6 +48,7 @@ eval-speakers: install
 .PHONY: eval-targets
 eval-targets: install
 	$(PY) -m quotetrack.dev.target_eval $(SHARED)/corpora
+	$(PY) -m quotetrack.dev.target_eval $(SHARED)/corpora --tagger neural
 
 # Speaker options are chosen here: the PolNeAR tune split judged by CoreNLP's silver coreference.
 tune-speakers: install
