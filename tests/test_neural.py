@@ -182,3 +182,13 @@ def test_training_checks_the_base_weights_and_writes_a_loadable_model(tmp_path, 
     assert len(tagger.model.encoder.layer) == 1
     doc = BuiltinAnnotator().annotate_one(Article("s", STORY))
     assert [p for p, _ in tagger.tag(doc)] == doc.paragraphs()
+
+
+def test_models_status_says_which_tagger_auto_takes(tmp_path, monkeypatch):
+    from quotetrack.cli import cli
+
+    monkeypatch.setenv("QUOTETRACK_NEURAL_DIR", str(tmp_path))  # no model here
+    res = _runner().invoke(cli, ["models", "status", "--models-dir", str(tmp_path), "--json"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["tagger"] == "crf"
+    res = _runner().invoke(cli, ["models", "status", "--models-dir", str(tmp_path)])
+    assert "extract --tagger auto will use: crf" in res.stdout

@@ -75,10 +75,16 @@ def status(models_dir, as_json):
 
         quotetrack models status --models-dir ../shared/models/stanza
     """
+    from ..extract import tagger_kind
+    from ..extract.neural import model_dir
     from ..models import format_status, status as get_status
 
     st = get_status(models_dir)
+    tagger = tagger_kind("auto")  # what --tagger auto picks on this machine
     if as_json:
-        click.echo(json.dumps(st.to_dict(), indent=2))
+        click.echo(json.dumps(dict(st.to_dict(), tagger=tagger, neural_model=str(model_dir())), indent=2))
     else:
         click.echo(format_status(st))
+        why = ("its model and torch are installed" if tagger == "neural"
+               else "the neural tagger needs torch, tokenizers, safetensors and " + str(model_dir()))
+        click.echo(f"extract --tagger auto will use: {tagger} ({why})")
