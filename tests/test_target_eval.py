@@ -59,7 +59,7 @@ def test_names_compare_through_the_projects_own_bodies_and_countries():
 
 
 def test_scoring_counts_right_targets_spurious_nodes_and_edges():
-    blair, howard = person("Tony Blair"), person("Michael Howard")
+    blair = person("Tony Blair")
     tories = person("Conservative Party", "organization")
     preds = {"a1": [
         placed("a1", "accuse", "Michael Howard", blair, 200),       # right

@@ -23,7 +23,7 @@ import json
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle
 from ..lexicon import DATA
