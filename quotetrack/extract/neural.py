@@ -282,6 +282,21 @@ def best_window(firsts: Sequence[int], spans: Sequence[Tuple[int, int]]) -> List
     return out
 
 
+def paragraph_windows(tokenizer, words: Sequence[str]):
+    """One paragraph as the model reads it: ``(items, spans, owners)``.
+
+    ``items`` holds one ``(ids, marks)`` per window, wrapped in [CLS] ... [SEP]; ``spans`` the
+    windows' piece ranges; ``owners`` the word of every piece. Shared by tagging and training.
+    """
+    ids, owners = encode_words(tokenizer, words)
+    marks = word_marks(words)
+    piece_marks = [marks[w] for w in owners]
+    spans = windows(len(ids))
+    cls, sep, none = tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"), (0, 0, 0, 0)
+    items = [([cls] + ids[a:b] + [sep], [none] + piece_marks[a:b] + [none]) for a, b in spans]
+    return items, spans, owners
+
+
 class NeuralTagger:
     """Loads the fine-tuned encoder once and tags paragraphs in batches."""
 
@@ -311,19 +326,10 @@ class NeuralTagger:
         model.eval()
         self.model = model
         self.tokenizer = load_tokenizer(folder / TOKENIZER)
-        self.cls = self.tokenizer.token_to_id("[CLS]")
-        self.sep = self.tokenizer.token_to_id("[SEP]")
 
-    # One paragraph -> its windows (ids, marks) and the bookkeeping to map pieces back to words.
     def _prepare(self, words: Sequence[str]):
-        ids, owners = encode_words(self.tokenizer, words)
-        marks = word_marks(words)
-        piece_marks = [marks[w] for w in owners]
-        spans = windows(len(ids))
-        items = [([self.cls] + ids[a:b] + [self.sep], [(0, 0, 0, 0)] + piece_marks[a:b] + [(0, 0, 0, 0)])
-                 for a, b in spans]
-        firsts = first_pieces(owners, len(words))
-        return items, spans, firsts
+        items, spans, owners = paragraph_windows(self.tokenizer, words)
+        return items, spans, first_pieces(owners, len(words))
 
     def _forward(self, items):
         """Log-probabilities for a list of windows: [(role (n, 5), content (n, 3)) numpy]."""
@@ -404,4 +410,5 @@ def neural_available(folder: Optional[Path] = None) -> bool:
 
 @lru_cache(maxsize=2)
 def default_neural_tagger(threads: Optional[int] = None) -> NeuralTagger:
-    return NeuralTagger(threads=threads or int(os.environ.get("QUOTETRACK_THREADS", "0")) or None)
+    """The shipped (or ``$QUOTETRACK_NEURAL_DIR``) tagger, loaded once per process and thread count."""
+    return NeuralTagger(threads=threads)

@@ -121,7 +121,8 @@ def _field_limit(limit: int) -> Iterator[None]:
         csv.field_size_limit(old)
 
 
-def _csv_row(row: dict, columns) -> list:
+def csv_cells(row: dict, columns) -> list:
+    """One CSV row's cells: numbers as they are, text through :func:`spreadsheet_safe`."""
     out = []
     for col in columns:
         v = row.get(col)
@@ -305,12 +306,12 @@ class ExtractOutput:
         for a in attributions:
             self._jsonl.write(json.dumps(a.to_dict(), ensure_ascii=False) + "\n")
             if self._csv is not None:
-                self._csv.writerow(_csv_row(a.to_row(), ATTRIBUTION_COLUMNS))
+                self._csv.writerow(csv_cells(a.to_row(), ATTRIBUTION_COLUMNS))
             n += 1
         if self._articles_csv is not None:
             row = status.to_dict()
             row["attributions"] = n
-            self._articles_csv.writerow(_csv_row(row, ARTICLE_COLUMNS))
+            self._articles_csv.writerow(csv_cells(row, ARTICLE_COLUMNS))
         if self.outdir is None:
             self._jsonl.flush()  # a reader at the other end of a pipe sees each article
         self.articles += 1
