@@ -8,7 +8,7 @@ Token ranges are 0-based and end-exclusive everywhere: ``(start, end)`` = ``toke
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from .records import Article
@@ -71,6 +71,22 @@ class AnnotatedArticle:
     @property
     def text(self) -> str:
         return self.article.text
+
+    def with_text(self, text: str) -> "AnnotatedArticle":
+        """The same annotation laid on ``text``, an equivalent text with the same offsets.
+
+        CoNLL-U keeps no line breaks between sentences, so a parse read back from it has lost
+        the paragraph layout the taggers read; when the text the parse was made from is at
+        hand, this puts it back.
+
+        Raises:
+            ValueError: a token's characters differ from ``text`` at its offsets.
+        """
+        for t in self.tokens:
+            if text[t.start:t.end] != t.text:
+                raise ValueError(f"{self.article.article_id}: token {t.text!r} at {t.start} "
+                                 f"is {text[t.start:t.end]!r} in the text given")
+        return replace(self, article=replace(self.article, text=text))
 
     def has(self, processor: str) -> bool:
         return processor in self.processors

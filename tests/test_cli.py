@@ -107,6 +107,31 @@ def test_evaluate_scores_a_tiny_gold_folder(runner, tmp_path):
     assert scores["joint"]["f1"] == 100.0
 
 
+def test_evaluate_on_parsed_input_lays_the_parse_on_the_gold_text(runner, tmp_path):
+    from quotetrack.io.conllu import to_conllu
+    from quotetrack.nlp.builtin import BuiltinAnnotator
+    from quotetrack.records import Article
+
+    text = "Talks stalled.\nThe mayor said the road would reopen.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "attributions" / "a_x.ann").write_text(
+        "T1\tSource 15 24\tThe mayor\nT2\tCue 25 29\tsaid\nT3\tContent 30 51\tthe road would reopen\n"
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n", encoding="utf-8")
+    parse = tmp_path / "a.conllu"
+    parse.write_text(to_conllu(BuiltinAnnotator().annotate_one(Article("a", text))), encoding="utf-8")
+    args = ["evaluate", str(tmp_path), "--format", "json", "--tagger", "crf", "--conllu", str(parse)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["joint"]["f1"] == 100.0 and "rebuilt" not in result.stderr
+    # A parse of some other text: one warning, and the text rebuilt from the parse is scored.
+    (tmp_path / "text" / "a.txt").write_text(text.replace("mayor", "major"), encoding="utf-8")
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("scoring the text rebuilt from the CoNLL-U") == 1
+
+
 def test_two_batches_with_the_same_record_ids_keep_all_statements(runner, tmp_path):
     outs = []
     for name, text in (("b1", "Norway accused Sweden of illegal fishing."),

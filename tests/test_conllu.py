@@ -186,3 +186,19 @@ def test_gum_documents_rebuild_with_exact_offsets():
     found = extract(doc)
     assert any(a.cue.text == "according to" and a.source.text == "Saudi Arabia's Civil Defense Authority"
                for a in found)
+
+
+def test_with_text_gives_back_the_line_breaks_conllu_dropped():
+    # A one-space gap between sentences cannot tell a space from a line break; the text the
+    # parse was made from can.
+    src = conllu(
+        row(1, "Bob", misc="start_char=0|end_char=3"), row(2, "left", misc="start_char=4|end_char=8"),
+        row(3, ".", misc="start_char=8|end_char=9"), "",
+        row(1, "Yes", misc="start_char=10|end_char=13"), row(2, ".", misc="start_char=13|end_char=14"), "")
+    (doc,) = parse_conllu(src)
+    assert doc.text == "Bob left. Yes." and len(doc.paragraphs()) == 1
+    laid = doc.with_text("Bob left.\nYes.")
+    assert laid.text == "Bob left.\nYes." and laid.tokens == doc.tokens
+    assert laid.paragraphs() == [(0, 3), (3, 5)]
+    with pytest.raises(ValueError, match="'left' at 4"):
+        doc.with_text("Bob went.\nYes.")

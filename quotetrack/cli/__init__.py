@@ -7,6 +7,7 @@ messages to stderr, at the level the group's ``-v``/``-q`` set (see :mod:`._cons
 from __future__ import annotations
 
 import json
+import logging
 import os
 import signal
 import sys
@@ -16,6 +17,8 @@ import click
 
 from ..io.readers import DEFAULT_MAX_BYTES
 from ._console import Console, Progress, configure_logging, console, note
+
+log = logging.getLogger(__name__)
 
 NLP_CHOICES = click.Choice(["auto", "builtin", "stanza"])
 
@@ -250,7 +253,12 @@ def evaluate(gold_dir, nlp, models_dir, device, limit, articles_file, tune, fmt,
 
     def extract_fn(aid, text):
         if conllu_file:  # only articles with a parse are scored (see `only` below)
-            return extract_doc(parsed[aid], tagger=tagger_obj)
+            doc = parsed[aid]
+            try:  # the gold text gives back the line breaks CoNLL-U drops
+                doc = doc.with_text(text)
+            except ValueError as exc:
+                log.warning("%s; scoring the text rebuilt from the CoNLL-U", exc)
+            return extract_doc(doc, tagger=tagger_obj)
         return extract_text(text, article_id=aid, annotator=annotator, tagger=tagger)
 
     only = None
