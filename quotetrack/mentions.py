@@ -8,7 +8,7 @@ spokesman" or "he" say about who is speaking. Word lists live in ``data/word_cla
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Dict, List, Optional, Sequence, Tuple
 
@@ -141,7 +141,8 @@ def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
 
 def _org_head(words: Sequence[str]) -> int:
     """How many trailing words form an organization title ("the foreign ministry" -> 2), or
-    name a kind of body ("Scottish Executive", ``body_kind`` in ``word_classes.tsv``). The
+    name a kind of body ("Scottish Executive", ``body_kind`` in ``word_classes.tsv``; a
+    publication or broadcaster, ``media_head``: "New Zealand Herald"). The
     longest title wins: "chief executive" is a person's title, not a body."""
     table = _titles()
     lower = [w.lower() for w in words]
@@ -151,7 +152,18 @@ def _org_head(words: Sequence[str]) -> int:
             return n
         if kind == "person":
             return 0
-    return 1 if lower and lower[-1] in word_class("body_kind") else 0
+    if lower and lower[-1] in word_class("body_kind"):
+        return 1
+    return 1 if _media_name(words) else 0
+
+
+def _media_name(words: Sequence[str]) -> bool:
+    """A publication's or broadcaster's name: capitalised words ending with a ``media_head``
+    ("New Zealand Herald", "Fox News"), not a person's ("Mr Post", "Emily Post")."""
+    words = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    return (len(words) >= 2 and all(w[:1].isupper() for w in words)
+            and words[-1].lower() in word_class("media_head")
+            and not (_forenames().get(words[0]) or words[0].lower().rstrip(".") in _HONORIFICS))
 
 
 def _org_lead(words: Sequence[str]) -> bool:
@@ -226,6 +238,7 @@ def _name_span(words: List[str]) -> List[str]:
 _RELATIVE_CLAUSE = re.compile(r",\s*(?:who|which|whose|whom|where)\b.*$"
                               r"|\s+(?:who|which)\s+(?:is|was|has|had|heads|leads|chairs|runs)\b.*$", re.S)
 _PROXY = re.compile(r"^(.*?\S)['’]s?\s+(\w+)$")
+_HYPHENS = ("-", "\u2010", "\u2013")
 _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\([^)]*\))?\s*[-–—]+\s*")
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\. (?=[A-Z])")
 _PAREN = re.compile(r"\s*[(\[].*$", re.S)
@@ -258,6 +271,65 @@ def known_body(text: str) -> Optional[Tuple[str, Optional[str]]]:
     if found is None and _POSSESSIVE.search(key):
         found = _known_bodies().get(_POSSESSIVE.sub("", key))
     return found
+
+
+def titled_name(text: str) -> bool:
+    """Whether a phrase is a person's title from the lexicon, then a full name ("curator Jane
+    Roe", "Archbishop Desmond Tutu"): a person, whatever an entity recognizer typed it. Not a
+    name and then a title ("an Investment Ministry official": the ministry's)."""
+    form = parse_mention(text)
+    if form is None or form.shape != "full" or not form.title:
+        return False
+    words = words_of(text)
+    name = words_of(form.text)
+    if not name or words[-len(name):] != name:
+        return False
+    before = [w.lower() for w in words[:-len(name)]]
+    return any(_titles().get((w,)) == "person" for w in before)
+
+
+def names_an_actor(text: str) -> bool:
+    """Whether a phrase surely names one person, body or country by itself: a country; a
+    well-known body; a body by a body's head word or an acronym ("Tourism Council", "IMF"); a
+    full name with a known forename or an honorific or title ("Dana Whitlock", "Mr Hill",
+    "Conservative Michael Howard"). Not "World Travel", not "Only Fools"."""
+    form = parse_mention(text)
+    if form is None:
+        return False
+    words = [w for w in words_of(text) if w.lower() not in _FUNCTION_WORDS]
+    if form.shape == "country" or form.how == "known body":
+        return True
+    if form.shape == "organization":
+        return bool(words) and (_org_head(words) > 0 or _org_lead(words) or (len(words) == 1 and words[0].isupper()))
+    if form.shape == "surname":
+        return form.how == "honorific"  # "Mr Hill"; not "Former Foreign Minister"
+    if form.shape == "full":
+        first = words_of(form.text)[:1]
+        return bool(form.title or first and _forenames().get(first[0])
+                    or any(w.lower().rstrip(".") in _HONORIFICS for w in words))
+    return False
+
+
+_FOR_BODY_AFTER_NAME = re.compile(r"^(.+?)\s+(?:for|of|at|from|with)\s+(?:the\s+)?[A-Z]")
+
+
+def speaks_for_body(text: str) -> bool:
+    """Whether a phrase is a person's name, then the body they speak for or belong to ("Ngaire
+    Holmwood for Food Safety Norway", "Jane Roe of the Health Agency"): two or three
+    capitalised words that read as a full name and hold no word of a body's name ("Royal Bank
+    of Scotland", "Council of Europe" are bodies). An entity recognizer often types the whole
+    phrase as the organization."""
+    m = _FOR_BODY_AFTER_NAME.match(" ".join(text.split()))
+    if not m or m.group(1).split()[0].lower() in word_class("determiner"):
+        return False  # "The Guinness Book of Records": no person's name follows "the"
+    left = words_of(m.group(1))
+    if not 2 <= len(left) <= 3 or not all(w[:1].isupper() for w in left):
+        return False
+    bodies = word_class("org_noun") | word_class("org_noun_any") | word_class("body_kind") | word_class("media_head")
+    if any(w.lower() in bodies for w in left) or _org_head(left) or known_body(" ".join(left)):
+        return False
+    form = parse_mention(" ".join(left))
+    return form is not None and form.shape == "full" and not form.title
 
 
 @lru_cache(maxsize=None)
@@ -297,6 +369,8 @@ def _looks_like_person(words: Sequence[str]) -> bool:
     caps = [w for w in words if w[:1].isupper()]
     if not 2 <= len(caps) <= 4 or any(not (w[:1].isupper() or w.lower() in particles) for w in words):
         return False
+    if len(words) > 2 and words[1].lower() == "of":
+        return False  # "Republican of South Carolina", "Mayor of London": one word, then where from
     if known_body(" ".join(words)) or geo.lookup(" ".join(words)) or _titles().get((caps[0].lower(),)):
         return False
     return True
@@ -312,6 +386,54 @@ def core_phrase(text: str) -> str:
     return split_apposition(text)[0]
 
 
+def _proxy_of_name(text: str, role: str) -> Optional[Form]:
+    """ "the Clinton campaign", "Clinton campaign aides", "several Cruz associates": a person's
+    name used as a modifier of the people or office acting for them (lower-case ``proxy``
+    words): the person, in that role. The name must read as a person's by itself. Not those
+    that more often follow a body's name (``proxy_body``: "a Pentagon spokesman", "the Google
+    team", "Defense lawyers")."""
+    words = words_of(text)
+    while words and words[0].lower() in word_class("quantifier") | word_class("determiner"):
+        words = words[1:]
+    if any(w.lower() in _FUNCTION_WORDS for w in words):
+        return None  # "Dr Jane Roe of the Patent Office": her body, not her office
+    acting = word_class("proxy") - word_class("spokesperson") - word_class("proxy_body")
+    k = len(words)
+    while k > 0 and words[k - 1] in acting:
+        k -= 1
+    if k == 0 or k == len(words) or len(words) - k > 2 or not all(w[:1].isupper() for w in words[:k]):
+        return None
+    owner = parse_mention(" ".join(words[:k]), role=role)
+    if owner is None or not (owner.shape == "surname" or owner.shape == "full" and (
+            _forenames().get(words[0]) or words[0].lower().rstrip(".") in _HONORIFICS)):
+        return None  # "the Vote Leave campaign": no forename, so no person's campaign
+    return Form(owner.shape, owner.key, owner.text, owner.affiliation, owner.title, owner.how,
+                role=words[-1].lower())
+
+
+# A lower-case verb in the past tense right after a name: a span run on into its clause
+# ("Cruz entered the debate", "Donald Trump picked up ...").
+_RUN_ON_VERB = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+[a-z]+ed\s+\S.*$")
+# Endings of adverbs a span may run on into ("originally", "vigorously"); not "family", "ally".
+_ADVERB_ENDINGS = ("ally", "ously", "ently", "antly", "ively", "edly", "ingly", "ately", "fully", "lessly")
+# A name, then "the" and words: an epithet ("Alexander the Great") or a span run on.
+_NAME_THE = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+the\s+(\S.*)$")
+# "Jane Roe in The Guardian", "Jane Roe in London": where the person wrote or is.
+_NAME_IN = re.compile(r"^(.*?\S)\s+in\s+(?:the\s+)?[A-Z].*$", re.I)
+
+
+def _after_sentence_break(text: str) -> str:
+    """What follows the last full stop that ends a sentence inside the phrase; the stop of an
+    abbreviated title ("Sen. Dana Whitlock", "Gov. Jim Hale") ends none."""
+    start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        word = text[:m.start()].split()[-1].lower() if text[:m.start()].split() else ""
+        if word in _title_abbreviations() or word in _HONORIFICS:
+            continue
+        start = m.end()
+    return text[start:]
+
+
 def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     """The part of a source or target phrase that names someone, and a trailing apposition.
 
@@ -324,7 +446,7 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     text = _DATELINE.sub("", text)  # "PARIS, Aug 31 (Reuters) - France's ..."
     text = _RELATIVE_CLAUSE.sub("", text)
     text = _PAREN.sub("", text) or text
-    text = _SENTENCE_BREAK.split(text)[-1]  # "Oaten. Clarke": a span run over a full stop
+    text = _after_sentence_break(text)  # "Oaten. Clarke": a span run over a full stop
     apposition = None
     if ", " in text:
         left, right = text.split(", ", 1)
@@ -332,6 +454,12 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
         lw, rw = words_of(left), words_of(right)
         if lw and rw and _split_title(lw)[0] and _looks_like_person(rw) and not _looks_like_person(lw):
             text = f"{left} {right}"  # "the F.B.I. director, James B. Comey": title, then the name
+        elif lw and rw and _split_title(rw)[0] and _has_name(rw) and (
+                people_noun(lw[-1]) or len(lw) == 1 and known_body(lw[0])):
+            # "Trump's leading rivals, Sens. Ted Cruz and Marco Rubio": the people, then who they
+            # are; "Republican, presidential candidate Sen. Lindsey Graham": a label run into
+            # the span, then the titled name
+            text = right
         elif lw and _has_name(lw):
             text, apposition = left, right
         elif rw and rw[0][:1].isupper() and _has_name(rw):
@@ -341,15 +469,27 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
             text = f"{left} {right}" if describes else right
         else:
             text = left
+    run_on = _RUN_ON_VERB.match(text)
+    if run_on and _has_name(words_of(run_on.group(1))) and not run_on.group(1).endswith(tuple(_HYPHENS)):
+        text = run_on.group(1)  # "Perez hammered Trump" -> "Perez"
+    epithet = _NAME_THE.match(text)
+    if epithet and _has_name(words_of(epithet.group(1))) and epithet.group(2).split()[-1].islower():
+        text = epithet.group(1)  # "Rathbun the church's property": no epithet ("the Great") ends lower-case
+    placed = _NAME_IN.match(text)
+    if placed and placed.group(1)[:1].isupper() and _looks_like_person(words_of(placed.group(1))):
+        text = placed.group(1)  # "Ben Jacobs in The Guardian" -> "Ben Jacobs"
     words = text.split(" ")
     openers = word_class("opener") | word_class("date_word")
     while len(words) > 1 and words[0][:1].isupper() and words[0].lower().strip(",") in openers \
             and (words[1][:1].isupper() or words[1].lower() in _PRONOUNS | word_class("articles")):
         words = words[1:]  # "Monday Tony Blair", "Later the prime minister's spokesman"
-    trailing = word_class("date_word") | _FUNCTION_WORDS | word_class("prepositions") | word_class("relative")
+    trailing = (word_class("date_word") | _FUNCTION_WORDS | word_class("prepositions") | word_class("relative")
+                | word_class("intensifier"))
     while len(words) > 1 and (words[-1].lower().strip(",.") in trailing
-                              or words[-1].islower() and words[-1] in word_class("auxiliary")):
-        words = words[:-1]  # "Hugh McGuire Sunday", "the Saudi Interior Ministry over", "the Tory leader will"
+                              or words[-1].islower() and words[-1] in word_class("auxiliary")
+                              or words[-1].islower() and len(words[-1]) >= 6 and words[-1].endswith(_ADVERB_ENDINGS)):
+        words = words[:-1]  # "Hugh McGuire Sunday", "the Saudi Interior Ministry over", "the Tory leader will",
+        # "Cruz himself", "President Obama originally"
     return " ".join(words).strip(" ,;:-—"), apposition
 
 
@@ -492,6 +632,11 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if kind == "country":
         return Form("country", shown, shown, shown, how="name")
 
+    if role == "speaker" and kind is None:
+        published = _document_source(text)
+        if published is not None:
+            return published
+
     if role == "target" and kind is None:
         if clean_label(text).split(" ", 1)[0].lower() in word_class("clause_opener"):
             return None  # "how Labour would pay", "whether he knew": a clause, not an actor
@@ -531,6 +676,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
             if owner is not None and owner.kind == "person":
                 return Form(owner.shape, owner.key, owner.text, owner.affiliation, owner.title, owner.how,
                             role=proxy.group(2).lower())
+        owned = _proxy_of_name(text, role)
+        if owned is not None:
+            return owned
     if kind in (None, "person") and not affiliation:
         of = _OF_BODY.match(text)
         if of:
@@ -550,6 +698,11 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
 
     rest, country = _strip_countries(text)
     aff = _affiliation(affiliation) or country
+    if kind is None and _media_name(words_of(text)):
+        # "the New Zealand Herald", "the Washington Post": the country in the name is where it
+        # is published, and the rest no surname
+        return Form("organization", " ".join(_norm_word(w) for w in words_of(text)
+                                             if w.lower() not in _FUNCTION_WORDS), shown, aff)
     words = words_of(rest)
     while len(words) > 1 and words[-1].lower() in _FUNCTION_WORDS:
         words = words[:-1]  # "the Foreign Ministry of Norway" -> "Foreign Ministry" (+ Norway)
@@ -612,6 +765,20 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         # "the Tory leader", "Labour chairman": a party's office, nobody's name
         aff = aff or known_body(" ".join(names))[0]
         names = []
+    elif title_words and names and not honor and kind in (None, "person") and len(names) <= 4 \
+            and words[len(names):] == title_words and all(w.islower() for w in title_words) \
+            and all(w[:1].isupper() for w in names):
+        # "the England coach", "the Vermont senator": capitalised words, then a lower-case
+        # title and no name after it -- where the office is, not the holder's name
+        if title_words[-1].lower() in word_class("spokesperson") | word_class("agent_title"):
+            # "a Sony representative", "an Investment Ministry official": the body speaks
+            body = parse_mention(" ".join(names))
+            if body is not None and body.kind in ("organization", "country"):
+                return replace(body, role=title_words[-1].lower(), affiliation=body.affiliation or aff)
+            return Form("organization", " ".join(_norm_word(w) for w in names), " ".join(names), aff,
+                        role=title_words[-1].lower())
+        aff = aff or geo.country_of(" ".join(names)) or " ".join(names)
+        names = []
     if kind is None and not title_words and not honor and len(names) >= 3 \
             and any(w.lower() in ("of", "for", "and", "&") for w in names[1:-1]):
         return Form("organization", " ".join(low), shown, aff)  # "Church of Scientology"
@@ -672,6 +839,49 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         # are not actors
         return Form("country", aff, aff, aff, how="possessive") if aff and geo.country_of(aff) else None
     return Form("group", " ".join(low), shown, aff)
+
+
+_BY_FROM_OF = re.compile(r"\s(?:by|from|of)\s+")
+_MADE = re.compile(r"(?:ed|en)$")
+
+
+def _document_noun(word: str) -> Optional[str]:
+    """The ``document_noun`` a word is, singular or plural ("polls" -> "poll"), else None."""
+    low = word.lower()
+    nouns = word_class("document_noun")
+    if low in nouns:
+        return low
+    return low[:-1] if low.endswith("s") and low[:-1] in nouns else None
+
+
+def _document_source(text: str) -> Optional[Form]:
+    """Whose document speaks, when the phrase names them: "a poll by the Policy Institute",
+    "a new study from Acme University", "the average of polls compiled by Real Clear
+    Politics", "a survey conducted by analyst Jane Roe" (what comes before "by"/"from"/"of"
+    is lower-case words ending in a ``document_noun``, perhaps with a participle); "a BBC
+    report", "Federal Election Commission filings" (a name, then the noun). The publisher,
+    with the document kept as the role; None when the phrase is no such thing or names
+    nobody ("the report": only the article can say whose)."""
+    text = " ".join(text.split()).strip(" ,;:")
+    for m in _BY_FROM_OF.finditer(text):
+        left = [w for w in words_of(text[:m.start()]) if w.lower() not in _FUNCTION_WORDS]
+        if left and _MADE.search(left[-1]) and len(left) > 1 and _document_noun(left[-1]) is None:
+            left = left[:-1]  # "compiled", "conducted", "carried out" reads as "conducted"
+        if not left or not all(w.islower() for w in left) or len(left) > 5:
+            return None  # "Bank of England", "the head of the agency": no document
+        noun = next((n for n in map(_document_noun, left) if n), None)  # "a study of voters by X"
+        rest = text[m.end():].strip()
+        if noun is None or not any(w[:1].isupper() for w in rest.split()) or re.search(r"\s(?:by|from)\s", rest):
+            continue  # "the average of polls by ...", "a study of voters by ...": read on
+        inner = parse_mention(rest)
+        if inner is not None and inner.shape in ("full", "organization", "country"):
+            return replace(inner, role=noun)
+    words = [w for w in words_of(text) if w.lower() not in _FUNCTION_WORDS]
+    if len(words) >= 2 and _document_noun(words[-1]) and all(w[:1].isupper() for w in words[:-1]):
+        inner = parse_mention(" ".join(words[:-1]))
+        if inner is not None and inner.shape in ("organization", "country"):
+            return replace(inner, role=_document_noun(words[-1]))
+    return None
 
 
 def _target_group(text: str, words: Sequence[str], aff: Optional[str], shown: str) -> Optional[Form]:
@@ -771,5 +981,16 @@ def _possessor(text: str) -> Optional[str]:
 
 def title_key(title: str) -> str:
     return " ".join(_norm_word(w) for w in words_of(title))
+
+
+@lru_cache(maxsize=None)
+def _title_abbreviations() -> Dict[str, str]:
+    return dict(item.split(":", 1) for item in word_class("title_abbreviation"))
+
+
+def title_words(title: str) -> str:
+    """A title's words for comparing offices: lower case, abbreviations written out
+    ("Sen." -> "senator", "Gov." -> "governor")."""
+    return " ".join(_title_abbreviations().get(w, w) for w in title_key(title).split())
 
 

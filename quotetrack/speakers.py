@@ -22,7 +22,7 @@ from .doc import AnnotatedArticle
 from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote, titles
 from . import geo
 from .mentions import (Form, conjuncts, fold, forename_gender, parse_mention, parse_targets, people_noun,
-                       pronoun_class, word_class)
+                       names_an_actor, pronoun_class, speaks_for_body, title_words, titled_name, word_class)
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -48,6 +48,17 @@ _TO_US = re.compile(r"\s+(?:us|me|wikinews|this (?:reporter|newspaper|paper|site
 _HEADLINE_WEIGHT = 2.0
 _CUE_WEIGHT = 3.0
 _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
+# A picture credit before a name on its line ("Image: Jane Roe", "Photo by Jane Roe"; the
+# label words are the ``credit_word`` class), looked for this many characters back.
+_CREDIT_BEFORE = re.compile(r"\b(\w+)(?:\s+by)?\s*[:;]?\s*$")
+_CREDIT_REACH = 30
+_DETERMINERS = word_class("articles") | word_class("possessives") | frozenset(["your", "my"])
+# A paragraph ending in a question mark (closing quotes and brackets after it allowed).
+_QUESTION_END = re.compile(r"\?[\"'\u201d\u2019\u00bb)\]]*$")
+# A question-and-answer layout: at least this many question paragraphs, each followed by an
+# answer paragraph of at least this many words.
+_QA_MIN_TURNS = 2
+_ANSWER_MIN_WORDS = 2
 # Common words that a sentence start capitalises ("The government", "Ministers").
 _COMMON_OPENERS = (word_class("articles") | word_class("demonstratives") | word_class("group_noun")
                    | word_class("government_noun") | word_class("org_noun"))
@@ -128,6 +139,7 @@ class SpeakerResolver:
         self._entity_starts: List[int] = []
         self._first_person: Optional[int] = None
         self._government = None  # the article's country's government, found on first use (False: none)
+        self._paras: Optional[List[Tuple[int, int]]] = None  # non-empty lines, found on first use
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, source: Span) -> Optional[Speaker]:
@@ -163,25 +175,23 @@ class SpeakerResolver:
             return None
         return self._link(form, speaker_of(form, via="name"), None)
 
-    def salient_person(self, bonus: Optional[Dict[int, float]] = None) -> Optional[Speaker]:
+    def salient_person(self, bonus: Optional[Dict[int, float]] = None, *,
+                       exclude: frozenset = frozenset()) -> Optional[Speaker]:
         """The person the article is about (an interview's interviewee): the most mentions,
-        surnames included, with the headline's names counting more.
+        surnames included, with the headline's names counting more. A name in a picture
+        credit ("Image: Jane Roe", "Photo by Jane Roe") is the photographer's and does not count.
 
         Args:
             bonus: Extra weight for the named mentions starting at these offsets.
+            exclude: Ids of people who cannot be the one (see :meth:`interviewee`).
         """
         score: Dict[str, float] = {}
         first: Dict[str, _Named] = {}
         headline_end = self.doc.text.find("\n")
         for n in self.named:
-            sp = n.speaker
-            if sp.kind != "person":
+            sp = self._person_of(n)
+            if sp is None or sp.id in exclude or self._credited(n):
                 continue
-            if " " not in sp.name:
-                full = self._full_name(fold(sp.name), before=n.start)
-                if full is None:
-                    continue
-                sp = full[0]
             weight = 1.0 + (_HEADLINE_WEIGHT if 0 <= n.start < headline_end else 0.0)
             weight += (bonus or {}).get(n.start, 0.0)
             score[sp.id] = score.get(sp.id, 0.0) + weight
@@ -191,12 +201,95 @@ class SpeakerResolver:
         best = max(score, key=lambda k: (score[k], -first[k].start))
         return self._named_speaker(first[best], "salience")
 
+    def _person_of(self, n: _Named) -> Optional[Speaker]:
+        """The person a named mention stands for (a bare surname as the full name the article
+        gives it), or None for anything else."""
+        sp = n.speaker
+        if sp.kind != "person":
+            return None
+        if " " not in sp.name:
+            full = self._full_name(fold(sp.name), before=n.start)
+            return full[0] if full is not None else None
+        return sp
+
+    def _credited(self, n: _Named) -> bool:
+        """Whether a name follows a picture-credit label on its line ("Image: Jane Roe")."""
+        text = self.doc.text
+        line = text.rfind("\n", 0, n.start) + 1
+        m = _CREDIT_BEFORE.search(text, max(line, n.start - _CREDIT_REACH), n.start)
+        return m is not None and m.group(1).lower() in word_class("credit_word")
+
+    def _paragraphs(self) -> List[Tuple[int, int]]:
+        """(start, end) of each non-empty line of the text, surrounding spaces left out."""
+        if self._paras is None:
+            self._paras = []
+            pos = 0
+            for line in self.doc.text.split("\n"):
+                stripped = line.strip()
+                if stripped:
+                    a = pos + len(line) - len(line.lstrip())
+                    self._paras.append((a, a + len(stripped)))
+                pos += len(line) + 1
+        return self._paras
+
+    def _is_question(self, para: Tuple[int, int]) -> bool:
+        """A paragraph that asks: it ends with a question mark and is not itself a quotation
+        (a quoted question belongs to whoever the article quotes)."""
+        t = self.doc.text[para[0]:para[1]]
+        return bool(_QUESTION_END.search(t)) and t[:1] not in OPENING_QUOTES
+
+    def qa_layout(self) -> Optional[int]:
+        """Where an interview's questions and answers start: the offset of the first of at
+        least :data:`_QA_MIN_TURNS` question paragraphs that an answer paragraph follows, the
+        headline aside; None when the article has no such layout."""
+        paras = self._paragraphs()[1:]
+        turns = [p for p, q in zip(paras, paras[1:]) if self._is_question(p) and not self._is_question(q)
+                 and len(self.doc.text[q[0]:q[1]].split()) >= _ANSWER_MIN_WORDS]
+        return turns[0][0] if len(turns) >= _QA_MIN_TURNS else None
+
+    def _interview_cue_before(self, at: int) -> bool:
+        return _INTERVIEW_CUE.search(self.doc.text, 0, at) is not None
+
+    def _asked_about(self, qa_start: int) -> frozenset:
+        """The people a question paragraph names in the third person ("What do you make of
+        Tom Green's plan?"): talked about, so not the one the questions are put to. A name
+        the question addresses ("Ms Doe, ..." at its start, "..., Ms Doe?" at its end) is not
+        among them, nor one that only modifies a noun ("a Doe government", "the Doe bakery":
+        often the interviewee's own)."""
+        text = self.doc.text
+        out = set()
+        for para in self._paragraphs():
+            if para[1] <= qa_start or not self._is_question(para):
+                continue
+            lo = bisect.bisect_left(self._starts, para[0])
+            for n in self.named[lo:]:
+                if n.start >= para[1]:
+                    break
+                vocative = (n.start == para[0] and text[n.end:n.end + 1] == ",") or (
+                    text[max(para[0], n.start - 2):n.start] == ", " and text[n.end:para[1]].strip() in ("?", ""))
+                before = text[max(para[0], n.start - 8):n.start].split()[-1:]
+                after = text[n.end:n.end + 20].split()[:1]
+                modifier = bool(before and after) and before[0].lower() in _DETERMINERS and after[0].islower()
+                sp = self._person_of(n)
+                if sp is not None and not vocative and not modifier:
+                    out.add(sp.id)
+        return frozenset(out)
+
     def interviewee(self) -> Optional[Speaker]:
-        """In an interview (first-person speech outside quotation marks throughout), the person
-        answering: the most salient person, with those an interview phrase introduces
-        ("Interview with X", "X spoke with us", "X was interviewed by Y") counting more.
-        None for ordinary news."""
-        if self._first_person_outside_quotes() < _INTERVIEW_MIN_FIRST_PERSON:
+        """In an interview, the person answering; None for ordinary news.
+
+        An article is an interview when first-person speech outside quotation marks runs
+        through it (at least :data:`_INTERVIEW_MIN_FIRST_PERSON` times), or when its headline
+        or introduction says it is one ("interviews", "spoke with") and it is laid out as
+        questions and answers (:meth:`qa_layout`) with some first-person speech. The answering
+        person is the most salient one, with those an interview phrase introduces ("Interview
+        with X", "X spoke with us", "X was interviewed by Y") counting more; in a
+        question-and-answer layout, people the questions talk about are not the one they are
+        put to (:meth:`_asked_about`), and a picture credit names a photographer."""
+        first_person = self._first_person_outside_quotes()
+        qa_start = self.qa_layout()
+        if first_person < _INTERVIEW_MIN_FIRST_PERSON and not (
+                qa_start is not None and first_person > 0 and self._interview_cue_before(qa_start)):
             return None
         text = self.doc.text
         bonus: Dict[int, float] = {}
@@ -215,7 +308,8 @@ class SpeakerResolver:
             after = [n for n in people if m.end() <= n.start < line_end]
             if after and not _CAPITALISED_NAME.search(text, m.end(), after[0].start):
                 bonus[after[0].start] = bonus.get(after[0].start, 0.0) + _CUE_WEIGHT
-        sp = self.salient_person(bonus)
+        exclude = self._asked_about(qa_start) if qa_start is not None else frozenset()
+        sp = self.salient_person(bonus, exclude=exclude)
         return replace(sp, via="interviewee") if sp is not None else None
 
     def resolve_target(self, target: Span, act: str, speaker: Optional[Speaker] = None, *,
@@ -347,19 +441,65 @@ class SpeakerResolver:
         known = self._known_surname(text, before=source.start)
         if known is not None:
             return known
+        first = self._first_conjunct(source)
+        if first is not None:
+            return self._resolve(first)
         form = parse_mention(text)
         if form is None:
             return None
         hint = self._entity_kind(source, form.name)
         if hint == "organization" and form.shape == "full" and (
-                forename_gender(form.text) or any(w.lower().rstrip(".") in word_class("honorific") for w in words)):
-            hint = None  # "Lydia Buchtmann for Food Standards", "Lord Roberts of Conwy": a person's name
+                forename_gender(form.text) or any(w.lower().rstrip(".") in word_class("honorific") for w in words)
+                or speaks_for_body(text) or titled_name(text)):
+            # "Lydia Buchtmann for Food Standards", "Lord Roberts of Conwy", "curator Jane Roe":
+            # a person's name, whatever the recognizer typed it
+            hint = None
         if hint in ("person", "organization") and hint != form.kind and not form.role \
                 and form.shape not in ("role", "document") and form.how not in ("known body", "member"):
             # the entity recognizer read the name ("New Zealand Herald" is a body, not
             # Mr Herald of New Zealand): parse it again as that kind
             form = parse_mention(text, kind=hint) or form
         return self._link(form, speaker_of(form, via="name"), source)
+
+    def _first_conjunct(self, source: Span) -> Optional[Span]:
+        """The first of conjoined speakers ("Both the school district and the police
+        department said", "Mr Hill and Ms Dahl said"): one speaker per statement, and the first
+        named is one of those who made it. Only an "and" joins them (commas also set off
+        appositions: "the F.B.I. director, James B. Comey"), every part surely names a person,
+        a body or a country (:func:`quotetrack.mentions.names_an_actor`: not "Secretary of
+        State and presidential candidate Hillary Clinton", one person with two titles, nor "the
+        World Travel and Tourism Council", one body), no recognized entity runs across the
+        "and", and the phrase starts with "both" or every part has two words or more."""
+        text = source.text.strip()
+        lead = len(source.text) - len(source.text.lstrip())
+        joins = list(re.finditer(r"\s(?:and|&)\s", text))
+        if not joins or "," in text[joins[-1].end():]:
+            return None  # "MP for Conwy and the party's leader, Mr Llwyd": one person, named last
+        parts = conjuncts(text)
+        if len(parts) < 2 or not (text.split()[0].lower() == "both" or all(len(p.split()) >= 2 for p in parts)):
+            return None
+        if not all(names_an_actor(p) for p in parts):
+            return None
+        at = text.find(parts[0])
+        if at < 0:
+            return None
+        start = source.start + lead + at
+        if self._entity_across(start + len(parts[0]), source.end):
+            return None
+        return Span(parts[0], start, start + len(parts[0]))
+
+    def _entity_across(self, at: int, end: int) -> bool:
+        """Whether a recognized entity starts before ``at`` and runs past the next "and"."""
+        doc = self.doc
+        conj = doc.text.find(" and ", at, end)
+        conj = doc.text.find(" & ", at, end) if conj < 0 else conj
+        if conj < 0:
+            return False
+        for e in doc.entities:
+            s, t = doc.tokens[e.start].start, doc.tokens[e.end - 1].end
+            if s < conj and t > conj + 4:
+                return True
+        return False
 
     def _known_surname(self, text: str, *, before: int) -> Optional[Speaker]:
         """ "Paris" after "Valeska Paris", "Mr Key" after "John Key": the person, not the place."""
@@ -512,15 +652,17 @@ class SpeakerResolver:
     def _title_holder(self, form: Form, *, before: int, named: Optional[List[_Named]] = None) -> Optional[Speaker]:
         """ "the prime minister" -> the person the article named with that title before
         (``named``: the mentions to look in, while the inventory is being built)."""
-        key = fold(form.title or "")
+        key = title_words(form.title or "")
         if not key:
             return None
         head = key.split()[-1]
         best = None
         for n in (named[-_LOOKBACK:] if named is not None else self._named_before(before)):
             sp = n.speaker
+            if sp.kind == "person" and not sp.title and fold(sp.name) in self.people:
+                sp = self.people[fold(sp.name)][0]  # the title a later, fuller mention gave them
             if sp.kind == "person" and sp.title and " " in sp.name:
-                t = fold(sp.title)
+                t = title_words(sp.title)
                 extra = t[:-len(key)].split() if t.endswith(" " + key) else []
                 if extra and extra[-1] in word_class("title_rank"):
                     continue  # a deputy prime minister is not "the prime minister"

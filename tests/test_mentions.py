@@ -6,7 +6,7 @@ used as plain strings); nothing is read from ../shared.
 import pytest
 
 from quotetrack.mentions import (forename_gender, known_body, parse_mention, pronoun_class,
-                                 split_apposition)
+                                 speaks_for_body, split_apposition)
 
 
 def fields(form):
@@ -269,3 +269,137 @@ def test_bodies_offices_and_members(text, shape, shown, aff):
 def test_target_phrases(text, act, expected):
     form = parse_mention(text, role="target", act=act)
     assert ((form.shape, form.text) if form else None) == expected
+
+
+# -- issue 8: appositions, reflexives, publications, documents ---------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # a party member's apposition ("Republican of Ohio") is no part of the name
+    ("Senator Dana Whitlock, Republican of Ohio",
+     ("full", "dana whitlock", "Dana Whitlock", None, "Senator", None)),
+    ("Senator Dana Whitlock, Democrat of Ohio, who chairs the panel",
+     ("full", "dana whitlock", "Dana Whitlock", None, "Senator", None)),
+    # a reflexive that stresses who is meant is no part of the name
+    ("Dana Whitlock herself", ("full", "dana whitlock", "Dana Whitlock", None, None, None)),
+    ("Whitlock himself", ("surname", "whitlock", "Whitlock", None, None, None)),
+])
+def test_appositions_and_reflexives_leave_the_name(text, expected):
+    assert fields(parse_mention(text)) == expected
+
+
+@pytest.mark.parametrize("text, kind, key, affiliation", [
+    ("the Portland Herald", "organization", "portland herald", None),
+    ("the Lagos Tribune", "organization", "lagos tribune", None),
+    # a country in a newspaper's name is where it is published, not the rest a surname
+    ("the Norway Evening Post", "organization", "norway evening post", "Norway"),
+    ("Channel Nine News", "organization", "channel nine news", None),
+    # a person whose surname is such a word stays a person
+    ("Mr Post", "person", "post", None),
+    ("John Herald", "person", "john herald", None),
+])
+def test_newspapers_and_broadcasters_are_bodies(text, kind, key, affiliation):
+    form = parse_mention(text)
+    assert (form.kind, form.key, form.affiliation) == (kind, key, affiliation)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a new poll from the Civic Research Institute",
+     ("organization", "civic research institute", "Civic Research Institute", None, None, "poll")),
+    ("the average of recent polls compiled by Acme Analytics Group",
+     ("organization", "acme analytics group", "Acme Analytics Group", None, None, "poll")),
+    ("a survey conducted by independent analyst Rosa Klemm",
+     ("full", "rosa klemm", "Rosa Klemm", None, None, "survey")),
+    ("a study of voters by the Civic Research Institute",
+     ("organization", "civic research institute", "Civic Research Institute", None, None, "study")),
+    ("Election Commission filings",
+     ("organization", "election commission", "Election Commission", None, None, "filings")),
+])
+def test_a_document_by_a_named_author_speaks_for_the_author(text, expected):
+    assert fields(parse_mention(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["the report", "a poll of Labour voters", "the head of the agency"])
+def test_a_document_that_names_no_author_is_not_read_as_one(text):
+    form = parse_mention(text)
+    assert form is None or form.role is None
+
+
+@pytest.mark.parametrize("text, speaks", [
+    ("Ngaire Holmwood for Food Safety Norway", True),
+    ("Jane Roe of the Health Agency", True),
+    ("Royal Bank of Scotland", False),
+    ("Trinity College of Dublin", False),
+    ("Centre for Policy Studies", False),
+    ("Physicians for Human Rights", False),
+])
+def test_a_name_then_the_body_it_speaks_for(text, speaks):
+    assert speaks_for_body(text) is speaks
+
+
+@pytest.mark.parametrize("text, kind, name", [
+    ("Trinity College", "organization", "Trinity College"),
+    ("Harbour City Museum", "organization", "Harbour City Museum"),
+    # a party member's label is the party's, not a forename
+    ("Republican Dana Whitlock", "person", "Dana Whitlock"),
+])
+def test_bodies_by_their_kind_and_party_labels(text, kind, name):
+    form = parse_mention(text)
+    assert (form.kind, form.name) == (kind, name)
+
+
+@pytest.mark.parametrize("text, title", [
+    ("curator Anna Lind", "curator"),
+    ("the team coach Tom Reed", "coach"),
+])
+def test_occupations_read_as_titles(text, title):
+    form = parse_mention(text)
+    assert (form.shape, form.title) == ("full", title)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a person's name modifying the people or office acting for them: the person, in that role
+    ("the Whitlock campaign", ("surname", "whitlock", "Whitlock", None, None, "campaign")),
+    ("Whitlock campaign aides", ("surname", "whitlock", "Whitlock", None, None, "aides")),
+    ("several Whitlock associates", ("surname", "whitlock", "Whitlock", None, None, "associates")),
+    ("Hillary Whitlock campaign staff", ("full", "hillary whitlock", "Hillary Whitlock", None, None, "staff")),
+])
+def test_a_persons_campaign_and_aides_speak_for_the_person(text, expected):
+    assert fields(parse_mention(text)) == expected
+
+
+@pytest.mark.parametrize("text", ["the Vote Leave campaign", "Whitlock supporters", "a Harbour Bank spokesman",
+                                  "Defense lawyers", "Dr Jane Whitlock of the Patent Office"])
+def test_a_campaign_with_no_persons_name_and_supporters_are_not_the_person(text):
+    form = parse_mention(text)
+    assert not (form.kind == "person" and form.role)  # no person speaking through a proxy
+
+
+@pytest.mark.parametrize("text, name", [
+    ("President Whitlock originally", "President Whitlock"),  # a trailing adverb
+    ("Whitlock entered the debate with", "Whitlock"),  # a span run on into its clause
+    ("Dana Whitlock picked up the phone", "Dana Whitlock"),
+    ("Dana Whitlock in The Harbour Post", "Dana Whitlock"),  # where she wrote
+    ("the Harbour Chamber of Commerce", "Harbour Chamber of Commerce"),  # a body, not Mr Chamber
+    ("Whitlock the church's property", "Whitlock"),  # run on past the name ...
+    ("Alexander the Great", "Alexander the Great"),  # ... unlike an epithet
+])
+def test_run_on_spans_keep_the_name(text, name):
+    assert parse_mention(text).text == name
+
+
+@pytest.mark.parametrize("text, expected", [
+    # capitalised words, then a lower-case title and no name: where the office is
+    ("the Harbour coach", ("title", "coach", "Harbour coach", "Harbour", "coach", None)),
+    ("the Ohio senator", ("title", "senator", "Ohio senator", "Ohio", "senator", None)),
+    # a name after the title is the holder
+    ("Harbour coach Tom Reed", ("full", "tom reed", "Tom Reed", None, "Harbour coach", None)),
+    # an abbreviated title's full stop ends no sentence
+    ("Sen. Dana Whitlock", ("full", "dana whitlock", "Dana Whitlock", None, "Sen.", None)),
+    ("Gov. Dana Whitlock of Ohio", ("full", "dana whitlock", "Dana Whitlock", "Ohio", "Gov.", None)),
+    # a body, then one who speaks for it: the body speaks, the role kept
+    ("a Harbourline representative", ("organization", "harbourline", "Harbourline", None, None, "representative")),
+    ("an Investment Ministry official",
+     ("organization", "investment ministry", "Investment Ministry", None, None, "official")),
+])
+def test_titles_before_and_after_capitalised_words(text, expected):
+    assert fields(parse_mention(text)) == expected

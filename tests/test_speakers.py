@@ -283,6 +283,57 @@ def test_ordinary_news_has_no_interviewee():
     assert r.interviewee() is None
 
 
+QA_INTERVIEW = ("Baker interviews: the price of bread\n\n"
+                "Jane Doe runs a bakery in Leeds, and the Daily Crumb interviewed her. Rival baker Tom Green "
+                "has cut his prices twice this year, and Tom Green says more cuts will follow. Tom Green "
+                "runs six shops. Tom Green opened the last one in May, and Tom Green plans more.\n\n"
+                "Why did you open a bakery?\n\n"
+                "My mother baked bread, and I learnt from her.\n\n"
+                "What do you make of Tom Green's price cuts?\n\n"
+                "They will not last. Flour costs what it costs.\n\n"
+                "Would a Doe bakery ever open in London?\n\n"
+                "Perhaps one day, if the rent allows it.")
+
+
+def test_a_question_and_answer_layout_announced_as_an_interview_is_one():
+    # one "I" and one "My" outside quotes only: the layout and the headline's "interviews" say
+    # it is an interview, not the amount of first-person speech
+    _, r = annotated(QA_INTERVIEW)
+    assert r.qa_layout() == QA_INTERVIEW.index("Why did you")
+    sp = r.interviewee()
+    assert (sp.name, sp.via) == ("Jane Doe", "interviewee")
+
+
+def test_the_person_the_questions_talk_about_is_not_the_interviewee():
+    # Tom Green is named more often than Jane Doe, but a question asks about him in the third
+    # person, so the questions are not put to him; "a Doe bakery" (a name as a modifier) does
+    # not rule Jane Doe out
+    _, r = annotated(QA_INTERVIEW)
+    assert r.salient_person().name == "Tom Green"
+    assert r.interviewee().name == "Jane Doe"
+
+
+def test_questions_and_answers_without_an_interview_cue_are_no_interview():
+    text = QA_INTERVIEW.replace("Baker interviews:", "Bakers:").replace("interviewed", "wrote about")
+    _, r = annotated(text)
+    assert r.qa_layout() is not None and r.interviewee() is None
+
+
+def test_a_question_in_quotation_marks_is_no_interviewers_question():
+    text = ('Jane Doe was interviewed on Monday.\n\n"Why now?"\n\nShe said the bakery would close.\n\n'
+            '"Who pays?"\n\nShe did not say who would pay for it.')
+    _, r = annotated(text)
+    assert r.qa_layout() is None
+
+
+def test_a_picture_credit_names_the_photographer_not_the_interviewee():
+    text = ("Interview: the baker of Leeds\n\n"
+            "Jane Doe runs a bakery, and we spoke with her there. Her shop. Image: Tom Green.\n\n"
+            "The oven. Photo: Tom Green. The till. Photo by Tom Green.\n\n" + INTERVIEW_ANSWERS)
+    _, r = annotated(text)
+    assert r.interviewee().name == "Jane Doe"
+
+
 # -- targets and titles --------------------------------------------------------------------------
 
 def test_a_deputy_is_not_the_holder_of_the_title():
@@ -320,3 +371,74 @@ def test_a_title_named_before_is_its_holder_for_a_later_pronoun():
     _, r = annotated(text)
     resolved(r, text, "The Tory leader")
     assert resolved(r, text, "He").name == "Michael Howard"
+
+
+# -- conjoined speakers, names the recognizer read as bodies ------------------------------
+
+@pytest.mark.parametrize("text, phrase, name", [
+    ("Both the Harbour School Board and the Harbour Police Department said the report was wrong.",
+     "Both the Harbour School Board and the Harbour Police Department", "Harbour School Board"),
+    ("Mr Hill and Ms Dahl said the deal was close.", "Mr Hill and Ms Dahl", "Hill"),
+])
+def test_conjoined_speakers_are_the_first_named(text, phrase, name):
+    _, r = annotated(text)
+    assert resolved(r, text, phrase).name == name
+
+
+@pytest.mark.parametrize("text, phrase, name", [
+    # one person with two titles, and a title then the name in apposition: no conjuncts
+    ("Former Foreign Minister and party leader Dana Whitlock said the deal was close.",
+     "Former Foreign Minister and party leader Dana Whitlock", "Dana Whitlock"),
+    ("The fisheries minister, Ingrid Halvorsen, said the deal was close.",
+     "The fisheries minister, Ingrid Halvorsen", "Ingrid Halvorsen"),
+
+])
+def test_one_speaker_is_not_split_at_and(text, phrase, name):
+    _, r = annotated(text)
+    assert resolved(r, text, phrase).name == name
+
+
+def test_a_name_for_a_body_is_a_person_though_the_recognizer_saw_one_body():
+    text = ("Ngaire Holmwood for Food Safety Australia New Zealand said the levels were safe. "
+            "She said tests would go on.")
+    doc, r = annotated(text)
+    phrase = "Ngaire Holmwood for Food Safety Australia New Zealand"
+    # the premise: the built-in recognizer types the whole phrase as one organization
+    assert [(doc.text[doc.tokens[e.start].start:doc.tokens[e.end - 1].end], e.type) for e in doc.entities] \
+        == [(phrase, "ORG")]
+    sp = resolved(r, text, phrase)
+    assert (sp.name, sp.kind, sp.affiliation) == ("Ngaire Holmwood", "person", "Food Safety Australia New Zealand")
+    assert resolved(r, text, "She").name == "Ngaire Holmwood"
+
+
+def test_a_title_before_a_name_makes_a_person_whatever_the_recognizer_typed():
+    text = "\"The show will travel,\" said curator Ilse Brandvold. Brandvold added that it would."
+    doc, _ = resolver(text)
+    i = next(k for k, t in enumerate(doc.tokens) if t.text == "curator")
+    _, r = resolver(text, entities=[Entity(i, i + 3, "ORG")])  # "curator Ilse Brandvold" as a body
+    sp = r.resolve(span(text, "curator Ilse Brandvold"))
+    assert (sp.name, sp.kind, sp.title) == ("Ilse Brandvold", "person", "curator")
+
+
+@pytest.mark.parametrize("text, first, phrase, name", [
+    # "Sen." is a senator: the title named before, its place agreeing
+    ('Sen. Dana Whitlock of Ohio spoke first. Gov. Jim Hale spoke next. "We will win," the Ohio senator said.',
+     "Sen. Dana Whitlock of Ohio", "the Ohio senator", "Dana Whitlock"),
+    # a title the recognizer left out of the name, learned when the phrase was a source
+    ('Harbour coach Tom Reed picked the team. "We played well," the Harbour coach said.',
+     "Harbour coach Tom Reed", "the Harbour coach", "Tom Reed"),
+])
+def test_a_title_with_its_place_is_the_holder_named_before(text, first, phrase, name):
+    _, r = annotated(text)
+    r.resolve(span(text, first))
+    assert resolved(r, text, phrase).name == name
+
+
+def test_a_name_after_a_comma_past_the_and_is_not_a_second_speaker():
+    # "MP for X and Y's leader, Ms Z": both roles describe the one person named last
+    text = "MP for Harbourside and the Green Party's leader, Ms Dana Whitlock, said the deal was close."
+    _, r = annotated(text)
+    assert r._first_conjunct(span(text, "MP for Harbourside and the Green Party's leader, Ms Dana Whitlock")) is None
+    other = "Ms Dana Whitlock and Mr Tom Reed said the deal was close."
+    _, r2 = annotated(other)
+    assert r2._first_conjunct(span(other, "Ms Dana Whitlock and Mr Tom Reed")).text == "Ms Dana Whitlock"
