@@ -103,6 +103,19 @@ class Form:
         return self.text
 
 
+def _portfolio(words: Sequence[str]) -> bool:
+    """Words that can be an office's portfolio before its title: one or two capitalised words,
+    or capitalised words joined by "and" ("Work and Pensions", "Culture, Media and Sport")."""
+    caps = [w for w in words if w[:1].isupper()]
+    joined = [w for w in words if not w[:1].isupper()]
+    if not joined:
+        return len(words) <= 2
+    # "Bob and Secretary Ann Lee" joins two people, not a portfolio
+    return (len(caps) <= 3 and words[0][:1].isupper() and words[-1][:1].isupper()
+            and all(w.lower() in ("and", "&") for w in joined)
+            and not any(_forenames().get(w) for w in caps))
+
+
 def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
     """Split name-ish words into (title words, honorifics, the rest), by the title lexicon."""
     table = _titles()
@@ -122,11 +135,11 @@ def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
                 hit = n
                 break
         if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
-            if rest and len(rest) <= 2 and not title and not honor \
-                    and all(w[:1].isupper() for w in rest) \
+            if rest and not title and not honor and _portfolio(rest) \
                     and any(w[:1].isupper() for w in words[i + hit:]):
-                # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed": the
-                # capitalised words before a title that a name follows are its portfolio.
+                # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed", "Trade
+                # and Industry Secretary Ann Lee": the capitalised words before a title that a
+                # name follows are its portfolio.
                 title.extend(rest)
                 rest = []
             title.extend(words[i:i + hit])

@@ -403,3 +403,14 @@ def test_run_on_spans_keep_the_name(text, name):
 ])
 def test_titles_before_and_after_capitalised_words(text, expected):
     assert fields(parse_mention(text)) == expected
+
+
+@pytest.mark.parametrize("text, name, title", [
+    ("the Trade and Industry Secretary Ann Marlow", "Ann Marlow", "Trade and Industry Secretary"),
+    ("Work and Pensions Secretary Ms Marlow", "Marlow", "Work and Pensions Secretary"),
+    ("Fisheries Minister Per Halvorsen", "Per Halvorsen", "Fisheries Minister"),
+])
+def test_a_portfolio_joined_by_and_belongs_to_the_title(text, name, title):
+    m = parse_mention(text)
+    assert (m.name, m.title, m.kind) == (name, title, "person")
+
