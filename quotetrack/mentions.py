@@ -820,7 +820,7 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         if len(names) >= 2:
             full = " ".join(names)
             return Form("full", fold(full), full, aff, title_shown)
-        if len(names) == 1:
+        if len(names) == 1 and names[0].lower() not in _PRONOUNS:  # "a constituent I": no name
             return Form("surname", fold(names[0]), shown, aff, title_shown,
                         how="honorific" if honor else "")
         if title_shown:

@@ -414,3 +414,10 @@ def test_a_portfolio_joined_by_and_belongs_to_the_title(text, name, title):
     m = parse_mention(text)
     assert (m.name, m.title, m.kind) == (name, title, "person")
 
+
+
+def test_a_pronoun_after_a_description_is_no_surname():
+    # "As a Dunmore voter I ...": the source span ran on to the pronoun; "I" is nobody's name
+    m = parse_mention("a Dunmore voter I")
+    assert m is None or m.name != "I"
+    assert parse_mention("Mr Lee").name == "Lee"
