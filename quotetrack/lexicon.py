@@ -107,12 +107,13 @@ OPEN_ONLY_QUOTES = frozenset(OPENING_QUOTES) - frozenset(STRAIGHT_QUOTES)
 CLOSE_ONLY_QUOTES = frozenset(CLOSING_QUOTES) - frozenset(STRAIGHT_QUOTES)
 #: Penn-Treebank quote tokens that some parsers (CoreNLP) write instead of the marks.
 PTB_QUOTES = ("``", "''")
-_QUOTE_TOKENS = frozenset(QUOTE_MARKS) | frozenset(PTB_QUOTES)
+#: Every token that is a quotation mark (any style, PTB tokens included).
+QUOTE_TOKENS = frozenset(QUOTE_MARKS) | frozenset(PTB_QUOTES)
 
 
 def is_quote(word: str) -> bool:
     """Whether a token is a quotation mark (any style, PTB tokens included)."""
-    return word in _QUOTE_TOKENS
+    return word in QUOTE_TOKENS
 
 
 @dataclass(frozen=True)
@@ -220,13 +221,14 @@ def _title_longest() -> int:
 
 
 @lru_cache(maxsize=None)
-def _title_first_words() -> FrozenSet[str]:
+def title_first_words() -> FrozenSet[str]:
+    """First words of every title (lower-case): a word outside this set starts no title."""
     return frozenset(k[0] for k in titles())
 
 
 def match_title(words: List[str], i: int) -> Optional[Tuple[int, str]]:
     """Longest title starting at ``words[i]`` (lower-cased): (length, holder kind) or None."""
-    if words[i] not in _title_first_words():  # most words: no dictionary probes at all
+    if words[i] not in title_first_words():  # most words: no dictionary probes at all
         return None
     table = titles()
     for n in range(min(_title_longest(), len(words) - i), 0, -1):

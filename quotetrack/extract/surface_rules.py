@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Iterator, Optional, Set, Tuple
 
 from ..doc import AnnotatedArticle
-from ..lexicon import DOUBLE_QUOTES, SUBJECT_RULE_ACTS, match_cue, word_class
+from ..lexicon import DOUBLE_QUOTES, SUBJECT_RULE_ACTS, cue_first_words, match_cue, word_class
 
 CharSpan = Tuple[int, int]
 
@@ -101,16 +101,16 @@ def rule_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[
     ``covered`` holds indices of tokens already inside a tagged cue or content.
     """
     toks = doc.tokens
+    firsts = cue_first_words()
     for a, b in doc.sentences:
         lower = [t.text.lower() for t in toks[a:b]]
-        i = a
-        while i < b:
-            if i in covered:
-                i += 1
+        after = a  # tokens before this are inside the last cue taken
+        # Only words that start a cue can match (the rest would just be stepped over).
+        for i in [a + k for k, w in enumerate(lower) if w in firsts]:
+            if i < after or i in covered:
                 continue
             m = match_cue(lower, i - a)
             if not m or not _finite_past_or_present(lower[i - a]):
-                i += 1
                 continue
             n, cue = m
             cue_end = i + n
@@ -120,11 +120,11 @@ def rule_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[
                 found = _passive(doc, i, cue_end, b)
                 if found:
                     yield found
-                i = cue_end
+                after = cue_end
                 continue
             # only the acts acts.tsv marks subject_rule (plain saying is left to the tagger)
             if prev in ("to", "not") or cue.act not in SUBJECT_RULE_ACTS:
-                i = cue_end
+                after = cue_end
                 continue
             subj = subject_before(doc, i, a)
             content = clause_after(doc, cue_end, b)
@@ -132,7 +132,7 @@ def rule_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[
                 yield ((toks[i].start, toks[cue_end - 1].end),
                        (toks[content[0]].start, toks[content[1] - 1].end),
                        (toks[subj[0]].start, toks[subj[1] - 1].end))
-            i = cue_end
+            after = cue_end
 
 
 def belief_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tuple[CharSpan, CharSpan, Optional[CharSpan]]]:
@@ -150,9 +150,11 @@ def belief_candidates(doc: AnnotatedArticle, covered: Set[int]) -> Iterator[Tupl
     skip = word_class("belief_adverbs")
     not_clause = _LINKS | word_class("belief_non_clause")
     epistemic = word_class("epistemic_verbs")
+    firsts = cue_first_words()
     for a, b in doc.sentences:
         lower = [t.text.lower() for t in toks[a:b]]
-        for i in range(a + 1, b - 2):
+        # Only a word that starts a cue or is an epistemic verb can be the belief cue.
+        for i in [a + k for k in range(1, b - a - 2) if lower[k] in firsts or lower[k] in epistemic]:
             if i in covered or i in quoted:
                 continue
             m = match_cue(lower, i - a)
@@ -184,12 +186,15 @@ def _quoted_tokens(doc: AnnotatedArticle) -> Set[int]:
     out: Set[int] = set()
     for a, b in doc.paragraphs():
         inside = False
-        for i in range(a, b):
+        start = a
+        for i in [i for i in range(a, b) if toks[i].text in _QUOTE_MARKS]:
+            if inside:
+                out.update(range(start, i))
             w = toks[i].text
-            if w in _QUOTE_MARKS:
-                inside = not inside if w == '"' else w in "“«„"
-            elif inside:
-                out.add(i)
+            inside = not inside if w == '"' else w in "“«„"
+            start = i + 1
+        if inside:
+            out.update(range(start, b))
     return out
 
 

@@ -11,17 +11,24 @@ cue inside X's content. Both models read the same features, computed once per pa
 The models were trained on the paragraphs with a quote mark, colon or cue word
 (:func:`is_candidate`) but tag every paragraph: on the tune split that found cues such as
 "wants" or "plans" the filter hid (joint F1 65.0 -> 65.7).
+
+Training reads :func:`paragraph_features`; tagging reads :class:`TaggingFeatures`, the same
+strings as bytes without those neither model has a weight for (crfsuite would drop them),
+built mostly by passes that run in C.
 """
 from __future__ import annotations
 
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import add, attrgetter, getitem, itemgetter, mul, ne
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle
-from ..lexicon import (CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, cue_first_words, is_quote, match_cue,
-                       match_title)
+from ..lexicon import (CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, QUOTE_TOKENS, cue_first_words, cue_forms,
+                       is_quote, match_cue, match_title, title_first_words)
 from ..models import ModelsMissing
+from ..nlp.crfmodel import ModelFormatError, model_attributes
 from .candidate import TaggedSpan
 
 MODEL_PATHS = {"role": DATA / "tagger-role.crfsuite", "content": DATA / "tagger-content.crfsuite"}
@@ -29,6 +36,9 @@ MODEL_PATHS = {"role": DATA / "tagger-role.crfsuite", "content": DATA / "tagger-
 # The "pron" feature: part of what the shipped models were trained on, so it stays exactly
 # this list (not the lexicon's word classes) until the next `make train`.
 _PRONOUNS = frozenset("he she they it we i you who which his her their its".split())
+_OPENERS = OPEN_ONLY_QUOTES | {"``"}
+_CLOSERS = CLOSE_ONLY_QUOTES | {"''"}
+_QUOTE_STATE = _OPENERS | _CLOSERS | {'"'}
 
 
 def shape(word: str) -> str:
@@ -90,53 +100,72 @@ def _bucket(d: Optional[int]) -> str:
     return "8+" if d <= 15 else "16+"
 
 
+# _bucket()'s names, and the code of each distance 0..16 (16 and more: "16+"); code 0 is
+# "none", codes 1-4 are the distances 0-3.
+_BUCKETS = ("none", "0", "1", "2", "3", "4-7", "8+", "16+")
+_BUCKET_CODE = [_BUCKETS.index(_bucket(d)) for d in range(17)]
+
+
 def token_marks(words: Sequence[str]) -> Tuple[List[str], List[bool], List[bool]]:
     """Per-token lexicon and quote facts shared by both taggers' inputs.
 
     Returns (cue act or "" per token, inside a title match, inside quotation marks).
     """
-    n = len(words)
     lower = [w.lower() for w in words]
-    # Cue-lexicon matches and title matches (multi-word), marked per token.
-    cue = [""] * n
-    i = 0
-    while i < n:
-        m = match_cue(lower, i)
-        if m:
-            length, c = m
-            for k in range(i, i + length):
-                cue[k] = c.act
-            i += length
-        else:
-            i += 1
-    title = [False] * n
-    i = 0
-    while i < n:
-        m = match_title(lower, i) if words[i][0].isalpha() else None
-        if m:
-            for k in range(i, i + m[0]):
-                title[k] = True
-            i += m[0]
-        else:
-            i += 1
+    cue_firsts, title_firsts = cue_first_words(), title_first_words()
+    cue, title, inq, _ = _marks(words, lower, [i for i, w in enumerate(lower) if w in cue_firsts],
+                                [i for i, w in enumerate(lower) if w in title_firsts and words[i][0].isalpha()],
+                                [i for i, w in enumerate(words) if w in _QUOTE_STATE])
+    return cue, title, inq
 
-    # Quote state: inside quotation marks or not (straight marks toggle).
+
+def _marks(words: Sequence[str], lower: List[str], cue_at: List[int], title_at: List[int],
+           quote_at: List[int]) -> Tuple[List[str], List[bool], List[bool], List[int]]:
+    """:func:`token_marks` from the positions where something can start: words that start a
+    cue, alphabetic words that start a title, quotation marks that change the quote state
+    (every other word is no cue, no title and keeps the state). Also returns the positions
+    of the cue words."""
+    n = len(words)
+    # Cue-lexicon matches and title matches (multi-word), marked per token, longest first,
+    # left to right.
+    cue = [""] * n
+    cues: List[int] = []
+    after = 0
+    for i in cue_at:
+        if i >= after:
+            m = match_cue(lower, i)
+            if m:
+                after = i + m[0]
+                cue[i:after] = [m[1].act] * m[0]
+                cues.extend(range(i, after))
+    title = [False] * n
+    after = 0
+    for i in title_at:
+        if i >= after:
+            m = match_title(lower, i)
+            if m:
+                after = i + m[0]
+                title[i:after] = [True] * m[0]
+
+    # Quote state: inside quotation marks or not (straight marks toggle); a mark itself is inside.
     inq = [False] * n
     depth = 0
-    for i, w in enumerate(words):
-        if w in OPEN_ONLY_QUOTES or w == "``":
+    start = 0
+    for i in quote_at:
+        if depth:
+            inq[start:i] = [True] * (i - start)
+        inq[i] = True
+        w = words[i]
+        if w in _OPENERS:
             depth += 1
-            inq[i] = True
-        elif w in CLOSE_ONLY_QUOTES or w == "''":
-            inq[i] = True
+        elif w in _CLOSERS:
             depth = max(0, depth - 1)
-        elif w == '"':
-            inq[i] = True
+        else:  # a straight double mark
             depth = 0 if depth else 1
-        else:
-            inq[i] = depth > 0
-
-    return cue, title, inq
+        start = i + 1
+    if depth:
+        inq[start:] = [True] * (n - start)
+    return cue, title, inq, cues
 
 
 def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]:
@@ -229,6 +258,243 @@ def paragraph_features(doc: AnnotatedArticle, a: int, b: int) -> List[List[str]]
     return feats
 
 
+class TaggingFeatures:
+    """:func:`paragraph_features` for tagging: the same strings, as UTF-8 bytes, without
+    the ones the models have no weight for, built with far fewer Python steps.
+
+    crfsuite drops a string its model does not know and reads the rest in order, so these
+    lists give it the same items as :func:`paragraph_features` (``tests/test_speed_features.py``
+    checks the two agree string for string); bytes spare pycrfsuite an encoding per string.
+    What depends on one word only is built once per distinct word, what depends on a few
+    small facts (quote state, cue-distance buckets, sentence facts) once per combination,
+    and the facts that are rare (cues, quotation marks, colons) are set where they occur.
+
+    A change of features goes into :func:`paragraph_features` (training reads it) *and* here.
+
+    Args:
+        known: Feature strings (bytes) to keep; ``None`` keeps every string.
+    """
+
+    def __init__(self, known: Optional[FrozenSet[bytes]] = None):
+        self.known = known
+        self._words: Dict[str, tuple] = {}
+        keep = self._keep
+        # Features 3-10 of paragraph_features (q, cl, cr, sq, sc, si, wc, qwc), by one code:
+        # q * 768 + left bucket * 96 + right bucket * 12 + sq * 6 + sc * 3 + si.
+        self._seg = [keep("q=%d" % q, "cl=" + bl, "cr=" + br, "sq=%d" % sq, "sc=%d" % sc, _SENT_INDEX[si],
+                          "wc=" + bl + "|" + br, "qwc=%d|%s|%s" % (q, bl, br))
+                     for q in (0, 1) for bl in _BUCKETS for br in _BUCKETS for sq in (0, 1) for sc in (0, 1)
+                     for si in (0, 1, 2)]
+        # sfirst, slast, acolon, athat by a 4-bit code (8, 4, 2, 1).
+        self._flags = [keep(*[name for bit, name in ((8, "sfirst"), (4, "slast"), (2, "acolon"), (1, "athat"))
+                              if code & bit]) for code in range(16)]
+        self._cue = {act: keep("cue=" + act) for act in {c.act for c in cue_forms().values()}}
+        self._cue[""] = ()
+        self._ttl = keep("ttl")
+        self._pron = keep("pron")
+        self._cflag = [keep(_CUE_FLAG[d]) for d in (-2, -1, 1, 2)]
+        self._qchg = [keep(_QCHG[d]) for d in (-2, -1, 1, 2)]
+        # Paddings around a paragraph: a missing neighbour's slot holds its "edge" string.
+        self._left = (b"", None, None, None, keep(_EDGE[-2]), keep(_EDGE[-1]), None, None, (), None)
+        self._right = (b"", None, None, None, None, None, keep(_EDGE[1]), keep(_EDGE[2]), None, ())
+
+    def _keep(self, *strings: str) -> tuple:
+        out = tuple(x.encode() for x in strings)
+        known = self.known
+        return out if known is None else tuple(x for x in out if x in known or b"\0" in x)
+
+    def word(self, word: str) -> tuple:
+        """What depends on one word only: (lower-case bytes, ("b", own...), (qs=0, qs=1), pron,
+        w-2/s-2, w-1/s-1, w+1/s+1, w+2/s+2, w-3, w+3 (tuples of kept strings),
+        b"bg=" + lower-case bytes + b"|", lower-case word, the word's _W_* flags)."""
+        r = self._words.get(word)
+        if r is not None:
+            return r
+        if len(self._words) >= _WORD_CACHE_MAX:
+            self._words.clear()
+        w = word.lower()
+        shp = shape(word)
+        wb, sb = w.encode(), shp.encode()
+        slots = ((b"b", b"w=" + wb, b"s=" + sb, ("x3=" + w[-3:]).encode(), ("st=" + _stem(w)).encode()),
+                 (b"qs=0|" + sb,), (b"qs=1|" + sb,), (b"w-2=" + wb, b"s-2=" + sb), (b"w-1=" + wb, b"s-1=" + sb),
+                 (b"w+1=" + wb, b"s+1=" + sb), (b"w+2=" + wb, b"s+2=" + sb), (b"w-3=" + wb,), (b"w+3=" + wb,))
+        known = self.known
+        if known is not None:
+            if "\0" in word:  # crfsuite reads a string up to a NUL: leave those to it
+                slots = tuple([tuple([x for x in t if x in known or b"\0" in x]) for t in slots])
+            else:
+                has = known.__contains__
+                slots = tuple([tuple(filter(has, t)) for t in slots])
+        flags = ((w in cue_first_words()) * _W_CUE | (w in title_first_words() and word[0].isalpha()) * _W_TITLE
+                 | (word in _QUOTE_STATE) * _W_QSTATE | (word in QUOTE_TOKENS) * _W_QUOTE
+                 | (word in (":", "that")) * _W_COLON_THAT | ("\0" in word) * _W_NUL)
+        r = (wb, slots[0], slots[1:3], self._pron if w in _PRONOUNS else (), *slots[3:], b"bg=" + wb + b"|",
+             w, flags)
+        self._words[word] = r
+        return r
+
+    def __call__(self, doc: AnnotatedArticle, a: int, b: int) -> List[List[bytes]]:
+        """The kept feature strings of tokens ``a..b`` (one paragraph).
+
+        Most steps are passes that run in C (map, compress, slices); the Python loops visit
+        only the tokens where something happens (cue and title words, quotation marks,
+        sentence ends, colons, "that").
+        """
+        toks = doc.tokens[a:b]
+        n = len(toks)
+        if not n:
+            return []
+        words = list(map(_TEXT, toks))
+        sent = list(map(_SENT, toks))
+        get = self._words.get
+        word = self.word
+        entries = [get(w) or word(w) for w in words]
+        cue_at: List[int] = []
+        title_at: List[int] = []
+        qstate_at: List[int] = []
+        quote_at: List[int] = []
+        colon_that: List[int] = []
+        nul = False
+        for i in compress(range(n), map(_FLAGS, entries)):
+            f = entries[i][12]
+            if f & _W_CUE:
+                cue_at.append(i)
+            if f & _W_TITLE:
+                title_at.append(i)
+            if f & _W_QSTATE:
+                qstate_at.append(i)
+            if f & _W_QUOTE:
+                quote_at.append(i)
+            if f & _W_COLON_THAT:
+                colon_that.append(i)
+            if f & _W_NUL:
+                nul = True
+        cue, title, inq, cues = _marks(words, list(map(_LOWER, entries)), cue_at, title_at, qstate_at)
+
+        # Sentences of the paragraph as [start, end) ranges.
+        starts = [0, *compress(range(1, n), map(ne, sent[1:], sent)), n]
+        bounds = list(zip(starts, starts[1:]))
+        # Cue words outside quotes; distances to the nearest one left and right in the
+        # sentence, as bucket codes (0 = none); which sentences hold a quote mark or such a cue.
+        outside = [i for i in cues if not inq[i]]
+        lc = rc = None
+        sent_c = set()
+        if outside:
+            lc = [0] * n
+            rc = [0] * n
+            codes = _distance_codes(n)
+            k = 0
+            for s, e in bounds:
+                prev = -1
+                while k < len(outside) and outside[k] < e:
+                    p = outside[k]
+                    lo = s if prev < 0 else prev
+                    rc[lo:p] = codes[p - lo - 1::-1] if p > lo else []
+                    if prev >= 0:
+                        lc[prev + 1:p + 1] = codes[:p - prev]
+                    prev = p
+                    k += 1
+                if prev >= 0:
+                    sent_c.add(sent[s])
+                    lc[prev + 1:e] = codes[:e - prev - 1]
+        sent_q = {sent[i] for i in quote_at}
+        first_sent = sent[0]
+        code = []
+        for s, e in bounds:
+            si = sent[s]
+            code += [(si in sent_q) * 6 + (si in sent_c) * 3 + min(si - first_sent, 2)] * (e - s)
+        # seg code: q * 768 + left bucket * 96 + right bucket * 12 + sentence code
+        code = map(add, map(mul, inq, repeat(768)), code)
+        if lc is not None:
+            code = map(add, map(add, map(mul, lc, repeat(96)), map(mul, rc, repeat(12))), code)
+        segs = list(map(self._seg.__getitem__, code))
+
+        # sfirst, slast; acolon after a colon, athat after "that" with a cue 0-3 tokens left.
+        flags = [0] * n
+        for s, e in bounds:
+            flags[s] = 8
+            flags[e - 1] += 4
+        if colon_that:
+            k = 0
+            for s, e in bounds:
+                colon = that = -1
+                while k < len(colon_that) and colon_that[k] < e:
+                    i = colon_that[k]
+                    if words[i] == ":":
+                        if colon < 0:
+                            colon = i
+                    elif that < 0 and lc is not None and 0 < lc[i] <= 4:
+                        that = i
+                    k += 1
+                for start, bit in ((colon, 2), (that, 1)):
+                    if start >= 0:
+                        for i in range(start + 1, e):
+                            flags[i] += bit
+        # cue=, ttl, pron, sfirst, slast, acolon, athat: mostly only pron (per word); the
+        # tokens with any of the others get the whole run.
+        mid = list(map(_PRON, entries))
+        cuef, ttl, table = self._cue, self._ttl, self._flags
+        for i in {*cues, *compress(range(n), title), *compress(range(n), flags)}:
+            mid[i] = cuef[cue[i]] + (ttl if title[i] else ()) + mid[i] + table[flags[i]]
+
+        # Neighbours, with rows padded so every token has two a side (the pads hold the
+        # "edge" strings) and three for w-3 / w+3; a neighbour's slot takes its cue flag and
+        # quote-change flag where there is one.
+        left, right = self._left, self._right
+        pe = [left, left, left, *entries, right, right, right]
+        quoted = bool(qstate_at)
+        window = []
+        for d, slot, cflag, qflag in zip((-2, -1, 1, 2), _WINDOW_SLOTS, self._cflag, self._qchg):
+            col = list(map(slot, pe[3 + d:3 + d + n]))
+            at = {i - d for i in cues if 0 <= i - d < n}
+            if quoted:  # tokens whose neighbour at d is on the other side of a quote change
+                at.update(compress(range(-d, n), map(ne, inq[-d:], inq)) if d < 0 else
+                          compress(range(n - d), map(ne, inq[d:], inq)))
+            for i in at:
+                j = i + d
+                col[i] = col[i] + (cflag if 0 <= j < n and cue[j] else ()) + \
+                    (qflag if 0 <= j < n and inq[j] != inq[i] else ())
+            window.append(col)
+        # w+3, then the bigram with the word before where the models know it.
+        last = list(map(_W_PLUS3, pe[6:n + 6]))
+        if n > 1:
+            bigrams = list(map(add, map(_BG, entries), map(_LOWER_BYTES, entries[1:])))
+            known = self.known
+            if known is None:
+                hits = range(n - 1)
+            elif nul:
+                hits = [k for k, x in enumerate(bigrams) if x in known or b"\0" in x]
+            else:
+                hits = compress(range(n - 1), map(known.__contains__, bigrams))
+            for k in hits:
+                last[k + 1] = last[k + 1] + (bigrams[k],)
+        qs = map(getitem, map(_QS, entries), inq)
+        return [[*h, *sg, *qq, *md, *w2, *w1, *p1, *p2, *m3, *p3]
+                for h, sg, qq, md, w2, w1, p1, p2, m3, p3 in
+                zip(map(_HEAD, entries), segs, qs, mid, *window, map(_W_MINUS3, pe[0:n]), last)]
+
+
+_TEXT = attrgetter("text")
+_SENT = attrgetter("sent")
+# TaggingFeatures.word() fields.
+_LOWER_BYTES, _HEAD, _QS, _PRON = itemgetter(0), itemgetter(1), itemgetter(2), itemgetter(3)
+_WINDOW_SLOTS = (itemgetter(4), itemgetter(5), itemgetter(6), itemgetter(7))
+_W_MINUS3, _W_PLUS3, _BG, _LOWER, _FLAGS = itemgetter(8), itemgetter(9), itemgetter(10), itemgetter(11), itemgetter(12)
+# Word flags: starts a cue, starts a title, changes the quote state, is a quotation mark,
+# is ":" or "that", holds a NUL.
+_W_CUE, _W_TITLE, _W_QSTATE, _W_QUOTE, _W_COLON_THAT, _W_NUL = 1, 2, 4, 8, 16, 32
+
+
+_CODES: List[int] = []
+
+
+def _distance_codes(n: int) -> List[int]:
+    """Bucket codes of the distances 1..n (at least)."""
+    if len(_CODES) < n:
+        _CODES[:] = [_BUCKET_CODE[min(d, 16)] for d in range(1, max(n, 2 * len(_CODES)) + 1)]
+    return _CODES
+
+
 def is_candidate(doc: AnnotatedArticle, a: int, b: int) -> bool:
     """Whether a paragraph can hold an attribution: a quote mark, colon or cue word."""
     firsts = cue_first_words()
@@ -242,19 +508,21 @@ def is_candidate(doc: AnnotatedArticle, a: int, b: int) -> bool:
 def bio_spans(labels: Sequence[str], offset: int) -> Iterator[TaggedSpan]:
     """Turn BIO labels into spans (an I- without a B- starts a span too)."""
     cur = None
-    for i, lab in enumerate(labels):
-        if lab == "O":
-            if cur:
-                yield TaggedSpan(cur[0], cur[1] + offset, i + offset)
-                cur = None
-            continue
+    last = -2
+    # Only the labelled tokens need a look; an "O" shows as a gap between two of them.
+    for i in compress(range(len(labels)), map(ne, labels, repeat("O"))):
+        if cur and i != last + 1:
+            yield TaggedSpan(cur[0], cur[1] + offset, last + 1 + offset)
+            cur = None
+        lab = labels[i]
         kind, tag = lab[2:], lab[0]
         if tag == "B" or cur is None or cur[0] != kind:
             if cur:
                 yield TaggedSpan(cur[0], cur[1] + offset, i + offset)
             cur = (kind, i)
+        last = i
     if cur:
-        yield TaggedSpan(cur[0], cur[1] + offset, len(labels) + offset)
+        yield TaggedSpan(cur[0], cur[1] + offset, last + 1 + offset)
 
 
 class Tagger:
@@ -271,15 +539,22 @@ class Tagger:
             t = pycrfsuite.Tagger()
             t.open(str(path))
             self._taggers[name] = t
+        # Both models read one item sequence: keep what either of them knows.
+        try:
+            known: Optional[FrozenSet[bytes]] = frozenset().union(
+                *(model_attributes(Path(p)) for p in paths.values()))
+        except ModelFormatError:  # a model this reader does not understand: crfsuite filters
+            known = None
+        self._features = TaggingFeatures(known)
         self._ItemSequence = pycrfsuite.ItemSequence
 
     def tag(self, doc: AnnotatedArticle) -> Iterator[Tuple[Tuple[int, int], List[TaggedSpan]]]:
         """Yield ((para_start, para_end), spans) for every paragraph."""
+        role, content = self._taggers["role"], self._taggers["content"]
         for a, b in doc.paragraphs():
-            items = self._ItemSequence(paragraph_features(doc, a, b))
-            spans: List[TaggedSpan] = []
-            for name in ("role", "content"):
-                spans.extend(bio_spans(self._taggers[name].tag(items), a))
+            items = self._ItemSequence(self._features(doc, a, b))
+            spans: List[TaggedSpan] = list(bio_spans(role.tag(items), a))
+            spans.extend(bio_spans(content.tag(items), a))
             yield (a, b), spans
 
 

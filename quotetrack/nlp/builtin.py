@@ -1,9 +1,12 @@
 """The built-in tokenizer and sentence splitter (pure Python), with the shipped entity CRF."""
 from __future__ import annotations
 
+import bisect
 import re
-from dataclasses import replace
+from dataclasses import fields, replace
 from functools import lru_cache
+from itertools import compress, repeat
+from operator import itemgetter
 from typing import FrozenSet, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from ..doc import AnnotatedArticle, Token, entities_from_tags
@@ -30,7 +33,8 @@ _TOKEN_RE = re.compile(
   | [\w.+-]+@[\w-]+\.[\w.-]*\w                 # e-mail addresses
   | (?:[A-Za-z]\.){2,}                          # U.S. / a.m.
   | \d+(?:[.,:]\d+)*(?:st|nd|rd|th|s|%)?        # numbers, 1,000.5, 1990s, 24-hour parts
-  | [\w]+(?:[-'’&][\w]+)*(?=n['’]t\b)           # stem of a negative contraction (did|n't)
+  | (?=[\w'’&-]*n['’]t)                         # stem of a negative contraction (did|n't); the
+    [\w]+(?:[-'’&][\w]+)*(?=n['’]t\b)           #   first lookahead only skips other words fast
   | n['’]t\b                                    # the n't part
   | ['’](?:s|re|ve|ll|d|m|S|RE|VE|LL|D|M)\b     # clitics 's 're
   | \w+(?:[-&]\w+)*(?:['’]\w+)?\.?              # words, hyphenated words; maybe a period
@@ -40,7 +44,10 @@ _TOKEN_RE = re.compile(
     re.VERBOSE | re.UNICODE,
 )
 
+_NEWLINE = re.compile("\n")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.){2,}")
 _SENT_END = ".!?…"
+_STOP_ENDS = tuple(_SENT_END)
 #: A sentence with no end in sight is cut here (hostile or broken text: "said said said ...").
 MAX_SENTENCE_TOKENS = 300
 
@@ -51,18 +58,19 @@ def tokenize(text: str, start: int = 0, end: Optional[int] = None) -> List[Tuple
     A trailing period stays on a word only when the word is a known abbreviation or a
     single capital letter (an initial); otherwise it becomes its own token.
     """
-    abbrevs = _abbreviations()
-    out: List[Tuple[str, int, int]] = []
     end = len(text) if end is None else end
-    for m in _TOKEN_RE.finditer(text, start, end):
-        tok, s, e = m.group(), m.start(), m.end()
-        if len(tok) > 1 and tok.endswith(".") and not re.fullmatch(r"(?:[A-Za-z]\.){2,}", tok):
+    out = [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(text, start, end)]
+    # Only tokens that end in a period can split; done right to left so indices hold.
+    dotted = [i for i, t in enumerate(out) if t[0][-1] == "." and len(t[0]) > 1]
+    if dotted:
+        abbrevs = _abbreviations()
+        for i in reversed(dotted):
+            tok, s, e = out[i]
+            if _INITIALS.fullmatch(tok):
+                continue
             stem = tok[:-1]
             if not (stem.lower() in abbrevs or (len(stem) == 1 and stem.isupper())):
-                out.append((stem, s, e - 1))
-                out.append((".", e - 1, e))
-                continue
-        out.append((tok, s, e))
+                out[i:i + 1] = [(stem, s, e - 1), (".", e - 1, e)]
     return out
 
 
@@ -74,14 +82,39 @@ def split_sentences(text: str, tokens: Sequence[Tuple[str, int, int]]) -> List[T
     """
     sents: List[Tuple[int, int]] = []
     n = len(tokens)
+    abbrevs = _abbreviations()
+    # The tokens where a sentence can end: sentence punctuation, a known abbreviation, a
+    # line break after the token, the length limit or the last token. Every other token
+    # just continues its sentence, so the walk jumps from one of these to the next.
+    words = list(map(itemgetter(0), tokens))
+    if words.count(""):  # ("" is in any string: an empty token is a stop too)
+        maybe = range(n)
+    else:  # only a token ending in . ! ? or … can be one: found without a Python step per token
+        maybe = compress(range(n), map(str.endswith, words, repeat(_STOP_ENDS)))
+    stops = [i for i in maybe
+             if words[i] in _SENT_END or words[i] == "..." or (
+                 words[i].endswith(".") and len(words[i]) > 1 and words[i][-2:] != ".."
+                 and words[i].lower().rstrip(".") in abbrevs)]
+    token_ends = [e for _, _, e in tokens]
+    breaks = sorted({bisect.bisect_right(token_ends, m.start()) - 1 for m in _NEWLINE.finditer(text)})
+    stop_k = break_k = 0
     begin = 0
     i = 0
     while i < n:
+        # The next token where something can happen.
+        while stop_k < len(stops) and stops[stop_k] < i:
+            stop_k += 1
+        while break_k < len(breaks) and breaks[break_k] < i:
+            break_k += 1
+        nxt = min(stops[stop_k] if stop_k < len(stops) else n - 1,
+                  breaks[break_k] if break_k < len(breaks) else n - 1,
+                  begin + MAX_SENTENCE_TOKENS - 1, n - 1)
+        i = max(i, nxt)
         tok, s, e = tokens[i]
         boundary = False
         j = i + 1
         if tok in _SENT_END or tok == "..." or (tok.endswith(".") and len(tok) > 1 and tok[-2:] != ".."
-                                                and tok.lower().rstrip(".") in _abbreviations()
+                                                and tok.lower().rstrip(".") in abbrevs
                                                 and _followed_by_sentence_start(tokens, j, strict=True)):
             # absorb closing quotes and brackets
             while j < n and (tokens[j][0] in CLOSING_QUOTES or tokens[j][0] in ")]") \
@@ -115,6 +148,40 @@ def _followed_by_sentence_start(tokens, j: int, *, strict: bool) -> bool:
     return c.isupper() or c.isdigit() or c in OPENING_QUOTES or c in "([-—"
 
 
+# Token is a frozen dataclass whose __init__ only sets these fields (the rest None); setting
+# its __dict__ directly builds the same object in a third of the time. Checked here, so a
+# change to Token (a field, __post_init__, slots) falls back to the constructor.
+_TOKEN_FIELDS = ("text", "start", "end", "sent", "lemma", "upos", "xpos", "head", "deprel", "ner")
+_FAST_TOKENS = (tuple(f.name for f in fields(Token)) == _TOKEN_FIELDS
+                and all(f.default is None for f in fields(Token)[4:])
+                and not hasattr(Token, "__post_init__") and not hasattr(Token, "__slots__"))
+
+
+def make_tokens(raw: Sequence[Tuple[str, int, int]], sents: Sequence[Tuple[int, int]],
+                tags: Optional[Sequence[str]] = None) -> List[Token]:
+    """:class:`Token` objects for (text, start, end) triples grouped into sentences, with
+    ``ner`` from ``tags`` when given; equal to ``Token(text, start, end, k, ner=tag)``."""
+    tokens: List[Token] = []
+    append = tokens.append
+    if not _FAST_TOKENS:
+        for k, (a, b) in enumerate(sents):
+            for i in range(a, b):
+                t, s, e = raw[i]
+                append(Token(t, s, e, k, ner=tags[i] if tags is not None else None))
+        return tokens
+    new = object.__new__
+    set_dict = object.__setattr__
+    for k, (a, b) in enumerate(sents):
+        for i in range(a, b):
+            t, s, e = raw[i]
+            tok = new(Token)
+            set_dict(tok, "__dict__", {"text": t, "start": s, "end": e, "sent": k, "lemma": None, "upos": None,
+                                       "xpos": None, "head": None, "deprel": None,
+                                       "ner": tags[i] if tags is not None else None})
+            append(tok)
+    return tokens
+
+
 class BuiltinAnnotator(Annotator):
     """Pure-Python tokenizer and sentence splitter, plus the shipped CRF entity recognizer
     (:mod:`quotetrack.nlp.ner`), which fills ``Token.ner`` (BIOES) and ``entities``.
@@ -142,18 +209,10 @@ class BuiltinAnnotator(Annotator):
         raw = tokenize(article.text)
         sents = split_sentences(article.text, raw)
         if not self.ner:
-            tokens: List[Token] = []
-            for k, (a, b) in enumerate(sents):
-                for t, s, e in raw[a:b]:
-                    tokens.append(Token(t, s, e, k))
-            return AnnotatedArticle(article, tokens, sents, self.processors)
+            return AnnotatedArticle(article, make_tokens(raw, sents), sents, self.processors)
         tags = default_recognizer().tag([t for t, _, _ in raw], sents)
-        tokens = []
-        for k, (a, b) in enumerate(sents):
-            for i in range(a, b):
-                t, s, e = raw[i]
-                tokens.append(Token(t, s, e, k, ner=tags[i]))
-        return AnnotatedArticle(article, tokens, sents, self.processors, entities_from_tags(tags))
+        return AnnotatedArticle(article, make_tokens(raw, sents, tags), sents, self.processors,
+                                entities_from_tags(tags))
 
     def annotate(self, articles: Iterable[Article]) -> Iterator[AnnotatedArticle]:
         for article in articles:

@@ -22,22 +22,28 @@ After the CRF, two small passes over the document's tags: an honorific is never 
 name and makes the name after it a person's (:func:`fix_honorifics`), and the lone surnames
 of people the document names in full are people too (:func:`propagate_surnames`).
 
-Speed: feature strings that depend on one word only are built once per distinct word
-(bounded cache, like :mod:`quotetrack.extract.tagger`); a sentence then costs a few list
-operations per token plus crfsuite's Viterbi.
+Speed: tagging builds the features with :class:`TaggingFeatures` (the same strings as
+:func:`document_features`, which training reads, as bytes and without those the model has no
+weight for); what depends on one word only is built once per distinct word (bounded cache,
+like :mod:`quotetrack.extract.tagger`), so a sentence costs a few passes that run in C plus
+crfsuite's Viterbi.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 from functools import lru_cache
+from bisect import bisect_left
+from itertools import compress, repeat
+from operator import add, itemgetter, methodcaller, ne
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 from .. import geo
 from ..doc import AnnotatedArticle, Token, entities_from_tags
-from ..lexicon import CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, match_title, word_class
+from ..lexicon import CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, match_title, title_first_words, word_class
 from ..models import ModelsMissing
+from .crfmodel import ModelFormatError, model_attributes
 
 MODEL_PATH = DATA / "ner.crfsuite"
 #: Entity types the model predicts.
@@ -48,6 +54,13 @@ _OPEN_Q = OPEN_ONLY_QUOTES | {"``"}
 _CLOSE_Q = CLOSE_ONLY_QUOTES | {"''"}
 _GAZ_SPLIT = re.compile(r"\w+(?:[-'’ʻ&.]\w+)*\.?|[^\w\s]")
 _NEIGHBOURS = (-2, -1, 1, 2)
+# Every word split_possessive shortens ends so ($ also matches before a final newline).
+_POSSESSIVE_ENDS = ("'", "’", "'s", "’s", "'\n", "’\n", "'s\n", "’s\n")
+_RSTRIP_DOT = methodcaller("rstrip", ".")
+_BRACKETS = _OPEN_Q | _CLOSE_Q | {'"', "(", ")"}
+_OPENISH = _OPEN_Q | {'"', "("}
+_CLOSISH = _CLOSE_Q | {'"', ")"}
+_AFTER_MARKS = _CLOSISH | {"'s", "’s"}
 
 
 def split_possessive(word: str) -> Tuple[str, bool]:
@@ -90,6 +103,18 @@ def _gazetteer() -> Tuple[Dict[Tuple[str, ...], str], FrozenSet[str], int]:
     return table, frozenset(k[0] for k in table), max((len(k) for k in table), default=1)
 
 
+@lru_cache(maxsize=None)
+def _gaz_index() -> Tuple[FrozenSet[Tuple[str, str]], Dict[str, Tuple[int, ...]]]:
+    """The first two words of every multi-word country form, and the lengths of the forms
+    by first word, longest first: what :func:`_gazetteer` matching can skip."""
+    table = _gazetteer()[0]
+    lengths: Dict[str, set] = {}
+    for k in table:
+        lengths.setdefault(k[0], set()).add(len(k))
+    return (frozenset(k[:2] for k in table),
+            {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()})
+
+
 _WORD_CACHE: Dict[str, tuple] = {}
 _WORD_CACHE_MAX = 50_000  # bounded (~1.5 KB a word), so memory stays flat over any corpus
 
@@ -105,6 +130,12 @@ def _word_strings(word: str) -> tuple:
         return r
     if len(_WORD_CACHE) >= _WORD_CACHE_MAX:
         _WORD_CACHE.clear()
+    r = _WORD_CACHE[word] = _make_word_strings(word)
+    return r
+
+
+def _make_word_strings(word: str) -> tuple:
+    """:func:`_word_strings` without the cache."""
     stem, poss = split_possessive(word)
     w = stem.lower()
     shp = shape(stem)
@@ -132,9 +163,7 @@ def _word_strings(word: str) -> tuple:
             own.append("gz=" + gz)
     nbr = tuple(("w%+d=%s" % (d, w), "sh%+d=%s" % (d, shp)) + (("gz%+d" % d,) if gz else ())
                 + (("hon%+d" % d,) if hon else ()) for d in _NEIGHBOURS)
-    r = (w, tc, ("b", *own), nbr, "bg=" + w + "|")
-    _WORD_CACHE[word] = r
-    return r
+    return w, tc, ("b", *own), nbr, "bg=" + w + "|"
 
 
 def document_features(words: Sequence[str], sentences: Sequence[Tuple[int, int]]) -> List[List[List[str]]]:
@@ -272,25 +301,254 @@ def _sentence_features(words, strings, a: int, b: int, lower_seen, cap_mid) -> L
     return feats
 
 
+class TaggingFeatures:
+    """:func:`document_features` for tagging: the same strings, as UTF-8 bytes, without the
+    ones the model has no weight for, built with fewer Python steps.
+
+    crfsuite drops a string its model does not know and reads the rest in order, so these
+    lists give it the same items as :func:`document_features` (``tests/test_speed_features.py``
+    checks the two agree string for string); bytes spare pycrfsuite an encoding per string.
+    Word features are built once per distinct word; the rare facts (titles, country names,
+    quotation marks, parentheses) are set where they occur.
+
+    A change of features goes into :func:`document_features` (training reads it) *and* here.
+
+    Args:
+        known: Feature strings (bytes) to keep; ``None`` keeps every string.
+    """
+
+    def __init__(self, known: Optional[FrozenSet[bytes]] = None):
+        self.known = known
+        self._words: Dict[str, tuple] = {}
+        self._consts: Dict[str, tuple] = {}
+        c = self._const
+        self._first, self._second, self._last = c("first"), c("second"), c("last")
+        self._first_last, self._second_last = c("first") + c("last"), c("second") + c("last")
+        self._docf = ((), c("lcdoc"), c("capdoc"), c("lcdoc") + c("capdoc"))
+        self._open1 = c("open-1")
+        self._close1, self._poss1 = c("close+1"), c("poss+1")
+        self._inq, self._inp = c("inq"), c("inp")
+        # Paddings around a sentence: a missing neighbour's slot holds its "edge" string.
+        self._left = (None, None, None, c("edge-2"), c("edge-1"), None, None)
+        self._right = (None, None, None, None, None, c("edge+1"), c("edge+2"))
+
+    def _const(self, s: str) -> tuple:
+        """``(s as bytes,)`` when kept, else ``()``; memoized (few distinct strings)."""
+        r = self._consts.get(s)
+        if r is None:
+            x = s.encode()
+            r = (x,) if self.known is None or x in self.known or b"\0" in x else ()
+            self._consts[s] = r
+        return r
+
+    def word(self, word: str) -> tuple:
+        """What depends on one word only: (lower-case stem, title-case, own strings, -2, -1,
+        +1, +2 strings, "bg=w|" bytes, lower-case stem bytes, written in lower case (and not
+        title-case), the word's _W_* flags)."""
+        r = self._words.get(word)
+        if r is not None:
+            return r
+        if len(self._words) >= _WORD_CACHE_MAX:
+            self._words.clear()
+        w, tc, own, nbr, bg = _make_word_strings(word)
+        slots = (own, *nbr)
+        known = self.known
+        if known is None:
+            slots = tuple([tuple([x.encode() for x in t]) for t in slots])
+        elif "\0" in word:  # crfsuite reads a string up to a NUL: leave those to it
+            slots = tuple([tuple([y for y in [x.encode() for x in t] if y in known or b"\0" in y]) for t in slots])
+        else:
+            slots = tuple([tuple([y for y in [x.encode() for x in t] if y in known]) for t in slots])
+        wb = w.encode()
+        flags = ((w in title_first_words() and w[:1].isalpha()) * _W_TITLE | (word in _gazetteer()[1]) * _W_GAZ
+                 | (word in _BRACKETS) * _W_BRACKET | (word in _OPENISH) * _W_OPEN
+                 | (word in _AFTER_MARKS) * _W_AFTER | ("\0" in word) * _W_NUL)
+        r = (w, tc, *slots, bg.encode(), wb, not tc and word[:1].islower(), flags)
+        self._words[word] = r
+        return r
+
+    def __call__(self, words: Sequence[str], sentences: Sequence[Tuple[int, int]]) -> List[List[List[bytes]]]:
+        """The kept feature strings of each token, grouped by sentence (as document_features)."""
+        get = self._words.get
+        word = self.word
+        entries = [get(w) or word(w) for w in words]
+        lower_seen = set()
+        cap_mid = set()
+        for a, b in sentences:
+            if a < b:
+                cap_mid.update(compress(map(_LOWER, entries[a + 1:b]), map(_TC, entries[a + 1:b])))
+                lower_seen.update(compress(map(_LOWER, entries[a:b]), map(_IS_LOWER, entries[a:b])))
+        flagged = list(compress(range(len(entries)), map(_FLAGS, entries)))
+        return [self._sentence(words, entries, a, b, lower_seen, cap_mid,
+                               flagged[bisect_left(flagged, a):bisect_left(flagged, b)]) for a, b in sentences]
+
+    def _sentence(self, words, entries, a: int, b: int, lower_seen, cap_mid, flagged) -> List[List[bytes]]:
+        n = b - a
+        if n <= 0:
+            return []
+        ents = entries[a:b]
+        sw = words[a:b]
+        c = self._const
+        E = ()
+        last = n - 1
+        title_at: List[int] = []
+        gaz_at: List[int] = []
+        marks: List[int] = []
+        opens: List[int] = []
+        afters: List[int] = []
+        nul = False
+        for i in flagged:
+            i -= a
+            f = ents[i][10]
+            if f & _W_TITLE:
+                title_at.append(i)
+            if f & _W_GAZ and i < last:
+                gaz_at.append(i)
+            if f & _W_BRACKET:
+                marks.append(i)
+            if f & _W_OPEN and i < last:
+                opens.append(i)
+            if f & _W_AFTER and i:
+                afters.append(i)
+            if f & _W_NUL:
+                nul = True
+        # Title words, country forms, quotes and parentheses, sentence position and the
+        # document hints: own strings, then these (few tokens have any), in this order.
+        extra: Dict[int, tuple] = {}
+        # Title words ("Foreign Minister") and the words either side.
+        if title_at:
+            lower = list(map(_LOWER, ents))
+            after = 0
+            for i in title_at:
+                if i >= after:
+                    m = match_title(lower, i)
+                    if m:
+                        length, kind = m
+                        after = i + length
+                        for k in range(i, after):
+                            extra[k] = extra.get(k, E) + c("ttl=" + kind)
+                        if i > 0:
+                            extra[i - 1] = extra.get(i - 1, E) + c("ttl+1=" + kind)
+                        if after < n:
+                            extra[after] = extra.get(after, E) + c("ttl-1=" + kind)
+                            if after + 1 < n:
+                                extra[after + 1] = extra.get(after + 1, E) + c("ttl-2=" + kind)
+        # Multi-word country forms ("Saudi Arabia").
+        if gaz_at:
+            gaz_table = _gazetteer()[0]
+            gaz_pairs, gaz_lengths = _gaz_index()
+            after = 0
+            for i in gaz_at:
+                if i < after:
+                    continue
+                w0, w1 = sw[i], sw[i + 1]
+                if (w0, w1) not in gaz_pairs and \
+                        (w1[-1:] not in "s'’" or (w0, split_possessive(w1)[0]) not in gaz_pairs):
+                    continue  # no form starts with these two words
+                for length in gaz_lengths[w0]:
+                    if length > n - i:
+                        continue
+                    how = gaz_table.get(tuple(sw[i:i + length - 1]) + (split_possessive(sw[i + length - 1])[0],))
+                    if how:
+                        after = i + length
+                        extra[i] = extra.get(i, E) + c("gzB=" + how)
+                        for k in range(i + 1, after):
+                            extra[k] = extra.get(k, E) + c("gzI=" + how)
+                        break
+        # Inside quotation marks or parentheses (the marks themselves are neither).
+        if marks:
+            depth_q = depth_p = 0
+            start = 0
+            for i in marks + [n]:
+                if depth_q or depth_p:
+                    inside = self._inq if depth_q else self._inp
+                    for k in range(start, i):
+                        extra[k] = extra.get(k, E) + inside
+                if i == n:
+                    break
+                w = sw[i]
+                if w in _OPEN_Q:
+                    depth_q += 1
+                elif w in _CLOSE_Q:
+                    depth_q = max(0, depth_q - 1)
+                elif w == '"':
+                    depth_q = 0 if depth_q else 1
+                elif w == "(":
+                    depth_p += 1
+                else:  # ")"
+                    depth_p = max(0, depth_p - 1)
+                start = i + 1
+        # Sentence position.
+        if n == 1:
+            pos = {0: self._first_last}
+        else:
+            pos = {0: self._first, 1: self._second_last if last == 1 else self._second}
+            if last > 1:
+                pos[last] = self._last
+        docf = self._docf
+        mid = [E] * n
+        for i in {*extra, *pos, *compress(range(n), map(_TC, ents))}:
+            e = ents[i]
+            mid[i] = extra.get(i, E) + pos.get(i, E) + \
+                (docf[(e[0] in lower_seen) + 2 * (e[0] in cap_mid)] if e[1] else E)
+        # The bigram with the word before where the model knows it; after an opening mark;
+        # before a closing mark or a possessive 's.
+        end = [E] * n
+        if n > 1:
+            bigrams = list(map(add, map(_BG, ents), map(_LOWER_BYTES, ents[1:])))
+            known = self.known
+            if known is None:
+                hits = range(n - 1)
+            elif nul:
+                hits = [k for k, x in enumerate(bigrams) if x in known or b"\0" in x]
+            else:
+                hits = compress(range(n - 1), map(known.__contains__, bigrams))
+            for k in hits:
+                end[k + 1] = (bigrams[k],)
+            for i in opens:
+                end[i + 1] = end[i + 1] + self._open1
+            for i in afters:
+                end[i - 1] = end[i - 1] + (self._close1 if sw[i] in _CLOSISH else self._poss1)
+        # Neighbours: rows padded with the "edge" strings.
+        left, right = self._left, self._right
+        pe = [left, left, *ents, right, right]
+        return [[*o, *md, *m2, *m1, *p1, *p2, *en]
+                for o, md, m2, m1, p1, p2, en in
+                zip(map(_OWN, ents), mid, map(_NB_M2, pe[0:n]), map(_NB_M1, pe[1:n + 1]),
+                    map(_NB_P1, pe[3:n + 3]), map(_NB_P2, pe[4:n + 4]), end)]
+
+
+# TaggingFeatures.word() fields.
+_LOWER, _TC, _OWN = itemgetter(0), itemgetter(1), itemgetter(2)
+_NB_M2, _NB_M1, _NB_P1, _NB_P2 = itemgetter(3), itemgetter(4), itemgetter(5), itemgetter(6)
+_BG, _LOWER_BYTES, _IS_LOWER, _FLAGS = itemgetter(7), itemgetter(8), itemgetter(9), itemgetter(10)
+
+
+# Word flags: starts a title, starts a country form, a quotation mark or parenthesis, opens
+# one, closes one or is a possessive 's, holds a NUL.
+_W_TITLE, _W_GAZ, _W_BRACKET, _W_OPEN, _W_AFTER, _W_NUL = 1, 2, 4, 8, 16, 32
+
+
 def bio_to_bioes(tags: Sequence[str]) -> List[str]:
     """BIO (or IO) tags -> BIOES, as Stanza writes them: ``S-PERSON``, ``B-ORG`` ... ``E-ORG``.
 
     An ``I-`` that does not continue an entity of its type starts one.
     """
-    out: List[str] = []
     n = len(tags)
-    for i, tag in enumerate(tags):
-        if not tag or tag == "O":
-            out.append("O")
+    out = ["O"] * n
+    # Only the tokens inside entities need a look (most are "O").
+    for i in compress(range(n), map(ne, tags, repeat("O"))):
+        tag = tags[i]
+        if not tag:
             continue
         prefix, _, typ = tag.partition("-")
         starts = prefix == "B" or i == 0 or tags[i - 1] in (None, "O") or tags[i - 1][2:] != typ
         nxt = tags[i + 1] if i + 1 < n else "O"
         continues = bool(nxt) and nxt.startswith("I-") and nxt[2:] == typ
         if starts:
-            out.append(("B-" if continues else "S-") + typ)
+            out[i] = ("B-" if continues else "S-") + typ
         else:
-            out.append(("I-" if continues else "E-") + typ)
+            out[i] = ("I-" if continues else "E-") + typ
     return out
 
 
@@ -314,12 +572,17 @@ class EntityRecognizer:
         check_model(self.path)
         self._tagger = pycrfsuite.Tagger()
         self._tagger.open(str(self.path))
+        try:
+            known: Optional[FrozenSet[bytes]] = model_attributes(self.path)
+        except ModelFormatError:  # a model this reader does not understand: crfsuite filters
+            known = None
+        self._features = TaggingFeatures(known)
 
     def tag(self, words: Sequence[str], sentences: Sequence[Tuple[int, int]]) -> List[str]:
         """BIOES tags for every token (``"O"`` outside entities)."""
         tags: List[str] = ["O"] * len(words)
         tagger = self._tagger
-        for (a, b), feats in zip(sentences, document_features(words, sentences)):
+        for (a, b), feats in zip(sentences, self._features(words, sentences)):
             if feats:
                 tags[a:b] = bio_to_bioes(tagger.tag(feats))
         fix_honorifics(words, tags)
@@ -344,8 +607,9 @@ def fix_honorifics(words: Sequence[str], tags: List[str]) -> None:
     """
     hons = honorifics()
     n = len(tags)
-    for i in range(n - 1):
-        if words[i].lower().rstrip(".") not in hons or not words[i + 1][:1].isupper():
+    # Only words that are honorifics need a look (the same test, without a loop step per word).
+    for i in compress(range(n - 1), map(hons.__contains__, map(_RSTRIP_DOT, map(str.lower, words[:n - 1])))):
+        if not words[i + 1][:1].isupper():
             continue
         tag = tags[i]
         if tag != "O" and tag[:1] not in ("B", "S"):
@@ -385,15 +649,18 @@ def propagate_surnames(words: Sequence[str], tags: List[str]) -> None:
     untagged.
     """
     surnames = set()
-    for i, tag in enumerate(tags):
-        if tag == "E-PERSON":
-            stem = split_possessive(words[i])[0]
-            if stem[:1].isupper() and len(stem) > 1:
-                surnames.add(stem)
+    for i in [i for i, tag in enumerate(tags) if tag == "E-PERSON"]:
+        stem = split_possessive(words[i])[0]
+        if stem[:1].isupper() and len(stem) > 1:
+            surnames.add(stem)
     if not surnames:
         return
-    for i, tag in enumerate(tags):
-        if tag == "O":
+    # A word's stem is the word itself or the word less a possessive ending, so only words
+    # that are surnames or end like a possessive need splitting.
+    words = words[:len(tags)]
+    for i in sorted({*compress(range(len(words)), map(surnames.__contains__, words)),
+                     *compress(range(len(words)), map(str.endswith, words, repeat(_POSSESSIVE_ENDS)))}):
+        if tags[i] == "O":
             stem = split_possessive(words[i])[0]
             if stem in surnames and geo.lookup(stem) is None:
                 tags[i] = "S-PERSON"
@@ -418,5 +685,6 @@ def default_recognizer() -> EntityRecognizer:
     return EntityRecognizer()
 
 
-__all__ = ["EntityRecognizer", "MODEL_PATH", "TYPES", "bio_to_bioes", "check_model", "default_recognizer",
-           "document_features", "fix_honorifics", "propagate_surnames", "shape", "split_possessive"]
+__all__ = ["EntityRecognizer", "MODEL_PATH", "TYPES", "TaggingFeatures", "bio_to_bioes", "check_model",
+           "default_recognizer", "document_features", "fix_honorifics", "propagate_surnames", "shape",
+           "split_possessive"]
