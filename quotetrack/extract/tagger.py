@@ -28,7 +28,7 @@ from ..doc import AnnotatedArticle
 from ..lexicon import (CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, QUOTE_TOKENS, cue_first_words, cue_forms,
                        is_quote, match_cue, match_title, title_first_words)
 from ..models import ModelsMissing
-from ..nlp.crfmodel import ModelFormatError, model_attributes
+from ..nlp.crfmodel import ModelFormatError, known_indices, model_attributes
 from .candidate import TaggedSpan
 
 MODEL_PATHS = {"role": DATA / "tagger-role.crfsuite", "content": DATA / "tagger-content.crfsuite"}
@@ -459,14 +459,7 @@ class TaggingFeatures:
         last = list(map(_W_PLUS3, pe[6:n + 6]))
         if n > 1:
             bigrams = list(map(add, map(_BG, entries), map(_LOWER_BYTES, entries[1:])))
-            known = self.known
-            if known is None:
-                hits = range(n - 1)
-            elif nul:
-                hits = [k for k, x in enumerate(bigrams) if x in known or b"\0" in x]
-            else:
-                hits = compress(range(n - 1), map(known.__contains__, bigrams))
-            for k in hits:
+            for k in known_indices(bigrams, self.known, nul):
                 last[k + 1] = last[k + 1] + (bigrams[k],)
         qs = map(getitem, map(_QS, entries), inq)
         return [[*h, *sg, *qq, *md, *w2, *w1, *p1, *p2, *m3, *p3]

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import struct
 from pathlib import Path
-from typing import FrozenSet
+from itertools import compress
+from typing import FrozenSet, Iterable, Optional, Sequence
 
 # crf1d model header: magic "lCRF", size, type "FOMC", version, num_features, num_labels,
 # num_attrs, off_features, off_labels, off_attrs, off_labelrefs, off_attrrefs (little-endian).
@@ -59,3 +60,15 @@ def model_attributes(path: Path) -> FrozenSet[bytes]:
 
 
 __all__ = ["ModelFormatError", "model_attributes"]
+
+
+def known_indices(strings: Sequence[bytes], known: Optional[FrozenSet[bytes]],
+                  nul: bool) -> Iterable[int]:
+    """Indices of ``strings`` the model has a weight for: all when ``known`` is None (the
+    model file could not be read), and, when ``nul`` says some word holds a NUL byte, every
+    string with one too (crfsuite reads such a string cut short, so it is kept as it was)."""
+    if known is None:
+        return range(len(strings))
+    if nul:
+        return [k for k, x in enumerate(strings) if x in known or b"\0" in x]
+    return compress(range(len(strings)), map(known.__contains__, strings))

@@ -43,7 +43,7 @@ from .. import geo
 from ..doc import AnnotatedArticle, Token, entities_from_tags
 from ..lexicon import CLOSE_ONLY_QUOTES, DATA, OPEN_ONLY_QUOTES, match_title, title_first_words, word_class
 from ..models import ModelsMissing
-from .crfmodel import ModelFormatError, model_attributes
+from .crfmodel import ModelFormatError, known_indices, model_attributes
 
 MODEL_PATH = DATA / "ner.crfsuite"
 #: Entity types the model predicts.
@@ -496,14 +496,7 @@ class TaggingFeatures:
         end = [E] * n
         if n > 1:
             bigrams = list(map(add, map(_BG, ents), map(_LOWER_BYTES, ents[1:])))
-            known = self.known
-            if known is None:
-                hits = range(n - 1)
-            elif nul:
-                hits = [k for k, x in enumerate(bigrams) if x in known or b"\0" in x]
-            else:
-                hits = compress(range(n - 1), map(known.__contains__, bigrams))
-            for k in hits:
+            for k in known_indices(bigrams, self.known, nul):
                 end[k + 1] = (bigrams[k],)
             for i in opens:
                 end[i + 1] = end[i + 1] + self._open1
