@@ -30,6 +30,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 from . import geo
 from .mentions import (Form, clean_label, conjuncts, core_phrase, first_country, fold, parse_mention,
                        parse_targets, title_key, words_of)
+from .lexicon import forename_variants
 from .records import Attribution, stable_id
 
 #: Values of :attr:`Actor.kind`.
@@ -246,6 +247,7 @@ def resolve(attributions: Iterable[Attribution],
                 mentions.append(_Mention(a, "target", tform, date, i))
 
     _resolve_direct(res, mentions)
+    _merge_name_variants(res, mentions)
     _resolve_bodies(res, mentions)
     _resolve_surnames(res, mentions)
     _resolve_titles(res, mentions)
@@ -265,6 +267,66 @@ def _resolve_direct(res: Resolution, mentions: List[_Mention]) -> None:
             a = res._ensure("person", f.key, f.text)
             m.actor = a.id
             m.reason = "full name"
+
+
+def _name_parts(key: str) -> Tuple[str, Tuple[str, ...], str]:
+    """(first forename, initials of the middle names, surname) of a folded full name."""
+    words = key.split()
+    middle = tuple(w.strip(".")[:1] for w in words[1:-1] if w.strip("."))
+    return words[0], middle, words[-1]
+
+
+def _same_person_names(a: str, b: str) -> bool:
+    """Two folded full names of one surname that may be one person: the same forename or one
+    a short form of the other ("vince cable", "vincent cable"), and middle names that agree
+    where both give them ("john kerry", "john f. kerry")."""
+    fa, ma, sa = _name_parts(a)
+    fb, mb, sb = _name_parts(b)
+    if sa != sb or (ma and mb and ma != mb):
+        return False
+    if fa == fb:
+        return True
+    variants = forename_variants()
+    return bool(variants.get(fa, {fa}) & variants.get(fb, {fb}))
+
+
+def _merge_name_variants(res: Resolution, mentions: List[_Mention]) -> None:
+    """Full names that are forms of one name join one actor (the most named form's).
+
+    Only when every pair in the linked set agrees: "George Bush" beside both "George W. Bush"
+    and "George H. W. Bush", or "Pat Smith" beside "Patrick" and "Patricia Smith", stays
+    apart, since it could be either."""
+    count: Counter = Counter(m.actor for m in mentions if m.form.shape == "full")
+    key_of = {m.actor: m.form.key for m in mentions if m.form.shape == "full"}
+    by_surname: Dict[str, List[str]] = defaultdict(list)
+    for aid, key in key_of.items():
+        if len(key.split()) >= 2:
+            by_surname[key.split()[-1]].append(aid)
+    into: Dict[str, str] = {}
+    for ids in by_surname.values():
+        if len(ids) < 2:
+            continue
+        ids.sort(key=lambda i: (-count[i], key_of[i]))
+        # connected groups of names that may be one person
+        group_of = {i: {i} for i in ids}
+        for x in range(len(ids)):
+            for y in range(x + 1, len(ids)):
+                if _same_person_names(key_of[ids[x]], key_of[ids[y]]):
+                    merged = group_of[ids[x]] | group_of[ids[y]]
+                    for i in merged:
+                        group_of[i] = merged
+        for group in {frozenset(g) for g in group_of.values() if len(g) > 1}:
+            members = [i for i in ids if i in group]
+            if all(_same_person_names(key_of[p], key_of[q])
+                   for n, p in enumerate(members) for q in members[n + 1:]):
+                for other in members[1:]:
+                    into[other] = members[0]
+    for m in mentions:
+        if m.actor in into:
+            m.actor = into[m.actor]
+            m.reason = f"other form of the name of {res.actors[m.actor].label}"
+    for aid in into:
+        del res.actors[aid]
 
 
 def _country_reason(f: Form) -> str:

@@ -82,6 +82,19 @@ def _word_classes() -> Dict[str, FrozenSet[str]]:
     return {name: frozenset(words) for name, words in out.items()}
 
 
+@lru_cache(maxsize=None)
+def forename_variants() -> Dict[str, FrozenSet[str]]:
+    """``forename_variants.tsv``: each forename (lower case) -> the formal names it may stand
+    for, itself included ("vince" -> {"vincent"}, "pat" -> {"patrick", "patricia"})."""
+    out: Dict[str, set] = {}
+    for row in _rows("forename_variants.tsv"):
+        formal = row[0].strip()
+        out.setdefault(formal, set()).add(formal)
+        for short in row[1].split():
+            out.setdefault(short, set()).add(formal)
+    return {name: frozenset(v) for name, v in out.items()}
+
+
 def word_class(name: str) -> FrozenSet[str]:
     """A closed word class from ``data/word_classes.tsv`` ("articles", "possessives", ...).
 

@@ -365,3 +365,36 @@ def test_conjoined_targets_are_each_an_actor_the_first_as_its_article_resolved_i
                      target_actor=Speaker("y", "William Hague", "person", via="surname"))
     res = resolve(attrs + [single])
     assert [res.actors[t].label for t in res.targets(single.id)] == ["William Hague"]
+
+
+def test_short_and_long_forms_of_a_forename_are_one_person_and_the_bare_surname_joins():
+    attrs = [
+        attr("a1", "say", "Vince Cable"),
+        attr("a2", "say", "Vince Cable"),
+        attr("a3", "warn", "Vincent Cable"),
+        attr("a4", "say", "John F. Kerry"),
+        attr("a5", "say", "John Kerry"),
+        attr("a6", "say", "Cable"),
+    ]
+    res = resolve(attrs)
+    actors = by_label(res)
+    cable = actors["Vince Cable"]  # the form named most
+    assert "Vincent Cable" not in actors
+    assert {res.speaker(a.id) for a in attrs[:3]} == {cable.id}
+    assert cable.statements == 4 and not cable.ambiguous
+    assert res.speaker(attrs[5].id) == cable.id  # one Cable now, not "Vince or Vincent"
+    assert "Vincent Cable (other form of the name of Vince Cable)" in cable.aliases_text()
+    assert res.speaker(attrs[3].id) == res.speaker(attrs[4].id)
+
+
+@pytest.mark.parametrize("names", [
+    ("George Bush", "George W. Bush", "George H. W. Bush"),  # the bare form fits both
+    ("Pat Smith", "Patrick Smith", "Patricia Smith"),        # the short form fits both
+    ("Ed Miliband", "David Miliband"),                       # other forenames
+    ("Tony Blair", "Cherie Blair"),
+])
+def test_names_that_could_be_several_people_stay_apart(names):
+    attrs = [attr(f"a{i}", "say", n) for i, n in enumerate(names)]
+    res = resolve(attrs)
+    assert len({res.speaker(a.id) for a in attrs}) == len(names)
+    assert set(by_label(res)) == set(names)
