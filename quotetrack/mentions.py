@@ -103,21 +103,176 @@ class Form:
         return self.text
 
 
-def _portfolio(words: Sequence[str]) -> bool:
+def _portfolio(words: Sequence[str], *, listed: bool = False) -> bool:
     """Words that can be an office's portfolio before its title: one or two capitalised words,
-    or capitalised words joined by "and" ("Work and Pensions", "Culture, Media and Sport")."""
+    or capitalised words joined by "and" ("Work and Pensions"). ``listed``: the phrase holds a
+    comma-separated portfolio (:func:`portfolio_lists`: "Environment, Food and Rural Affairs"),
+    whose items may be more words."""
     caps = [w for w in words if w[:1].isupper()]
     joined = [w for w in words if not w[:1].isupper()]
     if not joined:
         return len(words) <= 2
     # "Bob and Secretary Ann Lee" joins two people, not a portfolio
-    return (len(caps) <= 3 and words[0][:1].isupper() and words[-1][:1].isupper()
-            and all(w.lower() in ("and", "&") for w in joined)
+    return (len(caps) <= (_MAX_PORTFOLIO_WORDS if listed else 3) and words[0][:1].isupper()
+            and words[-1][:1].isupper() and all(w.lower() in ("and", "&") for w in joined)
             and not any(_forenames().get(w) for w in caps))
 
 
-def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
-    """Split name-ish words into (title words, honorifics, the rest), by the title lexicon."""
+# A comma-separated portfolio before a person's title ("Culture, Media and Sport Secretary"):
+# items of at most this many capitalised words, and at most this many words in all.
+_MAX_PORTFOLIO_ITEM = 3
+_MAX_PORTFOLIO_WORDS = 9
+_LIST_TOKEN = re.compile(r"\w[\w'’-]*|[^\s\w]")
+# Where to look for one: a comma, a capital, then "and" and a capital on the same line; the
+# list is looked for this many characters around it.
+_LIST_HINT = re.compile(r",\s+[A-Z][^\n]{0,80}?\s(?:and|&)\s+[A-Z]")
+_LIST_REACH = 80
+# Prepositions that open a sentence's introductory phrase ("In Leeds, Trade and Industry
+# Secretary ..."): the word after one, then a comma, is no item of a portfolio that follows.
+_INTRODUCING = word_class("prepositions") | frozenset(["in", "on", "at", "from", "for", "with", "by", "since", "until"])
+
+
+def _portfolio_word(w: str) -> bool:
+    """A capitalised word that can be part of a portfolio: no possessive, no digits, no
+    function word, honorific, pronoun or sentence opener ("The", "Mr", "I", "Monday")."""
+    core = w.replace("-", "").replace("'", "").replace("’", "")
+    low = w.lower()
+    return (w[:1].isupper() and core.isalpha() and not _POSSESSIVE.search(w) and low not in _FUNCTION_WORDS
+            and low.rstrip(".") not in _HONORIFICS and low not in _PRONOUNS and low not in word_class("opener")
+            and low not in word_class("date_word"))
+
+
+def _portfolio_item(words: Sequence[str]) -> bool:
+    """One item of a portfolio list: not a person's name (a known forename first), a title
+    ("Home Secretary, Chancellor and ...": a list of office holders), a country or a
+    well-known body (a list of countries or parties)."""
+    phrase = " ".join(words)
+    return not (_forenames().get(words[0]) or any(_titles().get((w.lower(),)) == "person" for w in words)
+                or geo.lookup(phrase) is not None or known_body(phrase) is not None)
+
+
+def _title_at(words: Sequence[str]) -> int:
+    """How many words from the start form a person's title written as an office's
+    ("Secretary", "Foreign Minister", a lower-case "spokesman"), 0 if none."""
+    table = _titles()
+    for n in range(min(_title_longest(), len(words)), 0, -1):
+        key = tuple(w.lower() for w in words[:n])
+        if table.get(key) != "person" or (n == 1 and key[0] in _NOT_TITLES):
+            continue
+        if all(w[:1].isupper() for w in words[:n]) or (n == 1 and key[0] in word_class("spokesperson")):
+            return n
+    return 0
+
+
+def _portfolio_list_at(toks: Sequence[str], i: int, *, min_commas: int = 1) -> Optional[Tuple[int, int]]:
+    """For a portfolio list starting at token ``i``: (its title's first token, the token after
+    the title), else None. Items are separated by commas (at least ``min_commas``), the last
+    one joined by "and"."""
+    n = len(toks)
+    commas, j = 0, i
+    while True:
+        k = j
+        while k < n and k - j < _MAX_PORTFOLIO_ITEM and _portfolio_word(toks[k]):
+            k += 1
+        if k == j or not _portfolio_item(toks[j:k]):
+            return None
+        if k < n and toks[k] == ",":
+            commas += 1
+            k += 1
+            if k < n and toks[k].lower() not in ("and", "&"):
+                j = k
+                continue
+        if k >= n or toks[k].lower() not in ("and", "&") or commas < min_commas:
+            return None
+        break
+    j = k + 1  # the last item: the words before the title
+    for m in range(1, _MAX_PORTFOLIO_ITEM + 1):
+        if j + m > n or not _portfolio_word(toks[j + m - 1]) or not _portfolio_item(toks[j:j + m]):
+            return None
+        hit = _title_at(toks[j + m:j + m + _title_longest()])
+        if hit:
+            return j + m, j + m + hit
+    return None
+
+
+def portfolio_lists(text: str) -> List[Tuple[int, int, int]]:
+    """Comma-separated portfolios before a person's title: (start, title start, end) character
+    offsets in ``text`` of each "Culture, Media and Sport Secretary" (the title included).
+
+    The general rule: a list of capitalised words (items of one to three words) separated by
+    commas, its last item joined by "and", directly before a capitalised title of the lexicon.
+    A list of people ("Blair, Brown and Prescott said": no title follows; "Tony Blair, Gordon
+    Brown and Home Secretary ...": forenames) or of countries, parties or offices is none. A
+    list starts after no word of a name ("Mr Nath, ..."), and a first item of several words
+    before a portfolio of its own is a name in apposition ("Tessa Jowell, Culture, Media and
+    Sport Secretary", "Kamal Nath, Commerce and Industry Minister"), as is the word of a
+    sentence's introductory phrase ("In Leeds, Trade and Industry Secretary ..."; dates never
+    are items: "In September, ...").
+    """
+    out: List[Tuple[int, int, int]] = []
+    for m in _LIST_HINT.finditer(text):
+        # the list's line around the hint, from a word's start
+        lo = max(text.rfind("\n", 0, m.start()) + 1, m.start() - _LIST_REACH)
+        while 0 < lo < m.start() and not text[lo - 1].isspace():
+            lo += 1
+        hi = text.find("\n", m.end())
+        hi = min(len(text) if hi < 0 else hi, m.end() + _LIST_REACH)
+        before = _LIST_TOKEN.findall(text[max(0, lo - 40):lo])[-2:]
+        for hit in _lists_in(text, lo, hi, before):
+            if not out or hit[0] >= out[-1][2]:
+                out.append(hit)
+    return out
+
+
+def _after_name(before: Sequence[str]) -> bool:
+    """Whether tokens ``before`` end with a word of a name ("Tony", "Mr", "Mr ."), not with a
+    lower-case word, punctuation, a capitalised opener ("The", "Later"), a party or a place
+    ("Tory", "British"); or with a body's "Department for" ("Department for Culture, Media
+    and Sport" goes on as its name)."""
+    if before[-1:] == ["."] and len(before) >= 2:
+        return before[-2].lower() in _HONORIFICS
+    if len(before) >= 2 and before[-1] in ("for", "of") and before[-2][:1].isupper():
+        return True  # "Department for Culture, Media and Sport": a body's name goes on
+    last = before[-1] if before else ""
+    return (last[:1].isupper() and last.lower() not in _FUNCTION_WORDS and last.lower() not in word_class("opener")
+            and known_body(last) is None and geo.lookup(last) is None)  # "Tory", "Scottish": no name
+
+
+def _lists_in(text: str, lo: int, hi: int, prev: Sequence[str]) -> List[Tuple[int, int, int]]:
+    """:func:`portfolio_lists` in ``text[lo:hi]``, ``prev`` the tokens before ``lo``."""
+    found = list(_LIST_TOKEN.finditer(text, lo, hi))
+    toks = [m.group() for m in found]
+    out = []
+    i = 0
+    while i < len(toks):
+        before = (list(prev) + toks[:i])[-2:]
+        hit = _portfolio_list_at(toks, i) if toks[i][:1].isupper() and not _after_name(before) else None
+        if hit is not None:
+            comma = toks.index(",", i)
+            opening = before[-1:] and before[-1][:1].isupper() and before[-1].lower() in _INTRODUCING
+            if (comma - i >= 2 or opening) and _portfolio_list_at(toks, comma + 1, min_commas=0) is not None:
+                hit = None  # "Ann Lee, Trade and Industry Secretary", "In Leeds, Trade and ..."
+        if hit is None:
+            i += 1
+            continue
+        out.append((found[i].start(), found[hit[0]].start(), found[hit[1] - 1].end()))
+        i = hit[1]
+    return out
+
+
+def _as_written(words: Sequence[str], text: str) -> str:
+    """Words joined as ``text`` writes them, commas kept ("Culture, Media and Sport Secretary")."""
+    joined = " ".join(words)
+    if "," not in text or not words:
+        return joined
+    m = re.search(r"[\s,]+".join(re.escape(w) for w in words), text)
+    return " ".join(m.group().split()) if m else joined
+
+
+def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], List[str], List[str]]:
+    """Split name-ish words into (title words, honorifics, the rest), by the title lexicon.
+    ``listed``: the phrase holds a comma-separated portfolio (:func:`portfolio_lists`), which
+    joins the title whether or not a name follows ("Culture, Media and Sport Secretary")."""
     table = _titles()
     lower = [w.lower() for w in words]
     title: List[str] = []
@@ -135,13 +290,16 @@ def _split_title(words: List[str]) -> Tuple[List[str], List[str], List[str]]:
                 hit = n
                 break
         if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
-            if rest and not title and not honor and _portfolio(rest) \
-                    and any(w[:1].isupper() for w in words[i + hit:]):
+            # a comma-separated portfolio is the words before the title from where it starts
+            # ("shadow Culture, Media and Sport Secretary")
+            cut = next((k for k in range(len(rest)) if _portfolio(rest[k:], listed=True)), None) if listed else 0
+            if rest and cut is not None and not title and not honor and _portfolio(rest[cut:], listed=listed) \
+                    and (listed or any(w[:1].isupper() for w in words[i + hit:])):
                 # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed", "Trade
                 # and Industry Secretary Ann Lee": the capitalised words before a title that a
                 # name follows are its portfolio.
-                title.extend(rest)
-                rest = []
+                title.extend(rest[cut:])
+                rest = rest[:cut]
             title.extend(words[i:i + hit])
             i += hit
         elif lower[i] in _NOT_TITLES:
@@ -364,6 +522,11 @@ def forename_gender(name: str) -> Optional[str]:
     return _forenames().get(words[0]) if len(words) >= 2 else None
 
 
+def is_forename(word: str) -> bool:
+    """Whether ``word`` is a forename learned from coreference (``data/forenames.tsv``)."""
+    return bool(_forenames().get(word))
+
+
 def pronoun_class(word: str) -> Optional[str]:
     """``male``, ``female``, ``neuter``, ``plural``, ``first``, ``second``, ``relative`` or None."""
     if len(word) > 1 and word.isupper():
@@ -447,6 +610,22 @@ def _after_sentence_break(text: str) -> str:
     return text[start:]
 
 
+def _comma_parts(text: str) -> List[str]:
+    """``text`` split at ", ", except inside a comma-separated portfolio ("Tessa Jowell, Culture,
+    Media and Sport Secretary" -> "Tessa Jowell", "Culture, Media and Sport Secretary")."""
+    if ", " not in text:
+        return [text]
+    lists = portfolio_lists(text)
+    parts, last = [], 0
+    for m in re.finditer(", ", text):
+        if any(a <= m.start() < t for a, t, _ in lists):
+            continue
+        parts.append(text[last:m.start()])
+        last = m.end()
+    parts.append(text[last:])
+    return parts
+
+
 def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     """The part of a source or target phrase that names someone, and a trailing apposition.
 
@@ -461,9 +640,9 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     text = _PAREN.sub("", text) or text
     text = _after_sentence_break(text)  # "Oaten. Clarke": a span run over a full stop
     apposition = None
-    if ", " in text:
-        left, right = text.split(", ", 1)
-        right = right.split(", ", 1)[0]
+    parts = _comma_parts(text)
+    if len(parts) > 1:
+        left, right = parts[0], parts[1]
         lw, rw = words_of(left), words_of(right)
         if lw and rw and _split_title(lw)[0] and _looks_like_person(rw) and not _looks_like_person(lw):
             text = f"{left} {right}"  # "the F.B.I. director, James B. Comey": title, then the name
@@ -772,7 +951,8 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         if owner is not None and owner.shape in ("organization", "country"):
             return owner
         return _target_group(text, words, aff, shown)
-    title_words, honor, rest_words = _split_title(words)
+    listed = bool(portfolio_lists(text))
+    title_words, honor, rest_words = _split_title(words, listed=listed)
     names = _name_span(rest_words)
     if title_words and names and not honor and known_body(" ".join(names)) is not None:
         # "the Tory leader", "Labour chairman": a party's office, nobody's name
@@ -804,7 +984,7 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
             # "the North Atlantic mackerel stock" is no person; "Mr. Comey couched his
             # concern" (a span run on) still is
             names, title_words, honor = [], [], []
-    parsed = " ".join(title_words)
+    parsed = _as_written(title_words, text) if listed else " ".join(title_words)
     # The title as written wins when it says more ("Fisheries Minister" over "Minister").
     title_shown = (parsed if parsed and (not title or fold(title) in fold(parsed))
                    else title or parsed).strip() or None

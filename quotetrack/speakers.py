@@ -21,8 +21,9 @@ from typing import Dict, List, Optional, Tuple
 from .doc import AnnotatedArticle
 from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote, titles
 from . import geo
-from .mentions import (Form, conjuncts, fold, forename_gender, parse_mention, parse_targets, people_noun,
-                       names_an_actor, pronoun_class, speaks_for_body, title_words, titled_name, word_class)
+from .mentions import (Form, conjuncts, fold, forename_gender, is_forename, parse_mention, parse_targets, people_noun,
+                       names_an_actor, portfolio_lists, pronoun_class, speaks_for_body, title_words, titled_name,
+                       word_class)
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -53,12 +54,32 @@ _CAPITALISED_NAME = re.compile(r"\b[A-Z][a-z]+ [A-Z][a-z]+")
 _CREDIT_BEFORE = re.compile(r"\b(\w+)(?:\s+by)?\s*[:;]?\s*$")
 _CREDIT_REACH = 30
 _DETERMINERS = word_class("articles") | word_class("possessives") | frozenset(["your", "my"])
+# A byline: a short paragraph naming who wrote the article or put its questions ("By Jane Roe",
+# "Interview by Jane Roe, Daily Crumb", "Interviewer: Jane Roe"), at most this many words.
+_BYLINE = re.compile(r"(?:by|(?:interview(?:ed)?|questions|reported|written)\s+by|interviewer\s*:)\s+(\S.*)$", re.I)
+_BYLINE_MAX_WORDS = 10
+_BYLINE_PARTS = re.compile(r"\s*(?:,|;|\||\(|/|\s[-\u2013\u2014]\s)\s*|\s+(?:and|for|of|at|in|with)\s+")
+# A turn's label at the start of a paragraph ("Q:", "Jane Roe:", "Daily Crumb:").
+_TURN_LABEL = re.compile(r"([A-Z][\w.'\u2019&-]*(?:\s+[A-Z][\w.'\u2019&-]*){0,3})\s*:\s+\S")
+# A capitalised run right before or after an interview phrase ("the Daily Crumb interviewed
+# her", "... was interviewed by Jane Roe", "... spoke with Wikinews").
+_RUN_BEFORE = re.compile(r"((?:[A-Z][\w.'\u2019&-]*\s+){0,4}[A-Z][\w.'\u2019&-]*)(?:['\u2019]s)?"
+                         r"(?:\s+(?:has|have|had|recently|also|first|then))?\s*$")
+_RUN_AFTER = re.compile(r"\s+(?:by\s+)?(?:the\s+)?([A-Z][\w.'\u2019&-]*(?:\s+(?:of\s+)?[A-Z][\w.'\u2019&-]*){0,4})")
+# Lower-case words that may follow a name after an interview phrase ("spoke with Wikinews
+# about ...", "... last week", "... in London"); any other ("US activist") makes the name a modifier.
+_AFTER_A_NAME = (word_class("function") | word_class("prepositions") | word_class("date_word")
+                 | word_class("auxiliary") | word_class("opener") | frozenset(["about", "earlier", "recently"]))
+_OBJECT_PRONOUN = re.compile(r"\s+(?:him|her|them)\b")
 # A paragraph ending in a question mark (closing quotes and brackets after it allowed).
 _QUESTION_END = re.compile(r"\?[\"'\u201d\u2019\u00bb)\]]*$")
 # A question-and-answer layout: at least this many question paragraphs, each followed by an
 # answer paragraph of at least this many words.
 _QA_MIN_TURNS = 2
 _ANSWER_MIN_WORDS = 2
+# An interviewer's turn is short: a longer paragraph ending in a question mark is an answer
+# (or a whole interview run together) that ends by asking.
+_QUESTION_MAX_WORDS = 100
 # Common words that a sentence start capitalises ("The government", "Ministers").
 _COMMON_OPENERS = (word_class("articles") | word_class("demonstratives") | word_class("group_noun")
                    | word_class("government_noun") | word_class("org_noun"))
@@ -66,6 +87,9 @@ _COMMON_OPENERS = (word_class("articles") | word_class("demonstratives") | word_
 # and this many times as often as any other.
 _COUNTRY_MIN = 2
 _COUNTRY_SHARE = 2.0
+
+
+_UNSET = object()  # a cached value not worked out yet
 
 
 @dataclass(frozen=True)
@@ -140,6 +164,11 @@ class SpeakerResolver:
         self._first_person: Optional[int] = None
         self._government = None  # the article's country's government, found on first use (False: none)
         self._paras: Optional[List[Tuple[int, int]]] = None  # non-empty lines, found on first use
+        self._portfolios: Optional[List[Tuple[int, int, int]]] = None  # portfolio_lists of the text
+        self._qa: object = _UNSET  # qa_layout(), found on first use
+        self._interview: object = _UNSET  # interviewee(), for first-person sources
+        self._interviewers: Optional[Tuple[Optional[Speaker], Optional[Speaker]]] = None  # (person, body)
+        self._labels: Optional[Tuple[frozenset, frozenset]] = None  # labels of questions, of answers
 
     # -- public -----------------------------------------------------------------------
     def resolve(self, source: Span) -> Optional[Speaker]:
@@ -213,11 +242,22 @@ class SpeakerResolver:
         return sp
 
     def _credited(self, n: _Named) -> bool:
-        """Whether a name follows a picture-credit label on its line ("Image: Jane Roe")."""
+        """Whether a name follows a picture-credit label on its line ("Image: Jane Roe") or
+        stands in a byline ("By Jane Roe")."""
         text = self.doc.text
         line = text.rfind("\n", 0, n.start) + 1
         m = _CREDIT_BEFORE.search(text, max(line, n.start - _CREDIT_REACH), n.start)
-        return m is not None and m.group(1).lower() in word_class("credit_word")
+        return m is not None and m.group(1).lower() in word_class("credit_word") or self._byline(line) is not None
+
+    def _byline(self, line: int) -> Optional["re.Match"]:
+        """The byline match of the paragraph starting at offset ``line`` (:data:`_BYLINE`), if any."""
+        text = self.doc.text
+        end = text.find("\n", line)
+        end = len(text) if end < 0 else end
+        while line < end and text[line].isspace():
+            line += 1
+        m = _BYLINE.match(text, line, end)
+        return m if m and len(text[line:end].split()) <= _BYLINE_MAX_WORDS else None
 
     def _paragraphs(self) -> List[Tuple[int, int]]:
         """(start, end) of each non-empty line of the text, surrounding spaces left out."""
@@ -311,6 +351,202 @@ class SpeakerResolver:
         exclude = self._asked_about(qa_start) if qa_start is not None else frozenset()
         sp = self.salient_person(bonus, exclude=exclude)
         return replace(sp, via="interviewee") if sp is not None else None
+
+    def outside_quotes(self, pronoun: Span, *, act: str = "") -> Optional[Speaker]:
+        """Who a first- or second-person source outside quotation marks is ("I", "we", "you";
+        ``pronoun`` is the source, so its position in the article counts). Only an interview
+        has one (:meth:`interviewee`). Where the interview is laid out as questions and answers
+        (:meth:`qa_layout`), a question (:meth:`in_question`) is the interviewer's turn: its
+        "I"/"we" is the interviewer (:meth:`interviewer`; None when the text names nobody,
+        never the interviewee), as is a first-person "asked" anywhere ("We asked ..."). Every
+        other "I"/"we", and "you" wherever it stands (asked, or spoken of in an answer), is
+        the interviewee. In ordinary news None."""
+        words = pronoun.text.split()
+        person = pronoun_class(words[-1]) if words else None
+        if person not in ("first", "second"):
+            return None
+        if self._interview is _UNSET:
+            self._interview = self.interviewee()
+        interviewee = self._interview
+        if interviewee is None:
+            return None
+        if person == "first" and (act == "ask" or self.in_question(pronoun.start)):
+            return self.interviewer(plural=words[-1].lower() in ("we", "us", "our"))
+        return interviewee
+
+    def _qa_start(self) -> Optional[int]:
+        if self._qa is _UNSET:
+            self._qa = self.qa_layout()
+        return self._qa  # type: ignore[return-value]
+
+    def _paragraph_at(self, at: int) -> Optional[Tuple[int, int]]:
+        paras = self._paragraphs()
+        k = bisect.bisect_right(paras, (at, len(self.doc.text) + 1)) - 1
+        return paras[k] if k >= 0 and paras[k][0] <= at < paras[k][1] else None
+
+    def _turn_label(self, para: Tuple[int, int]) -> Optional[str]:
+        m = _TURN_LABEL.match(self.doc.text, para[0], para[1])
+        return m.group(1) if m else None
+
+    def _turn_labels(self) -> Tuple[frozenset, frozenset]:
+        """Labels that mark the questions ("Q", "Daily Crumb") and those that mark the answers
+        ("A", "Jane Doe") of a question-and-answer layout, by which kind of paragraph
+        (:meth:`_is_question`) each labels more often."""
+        if self._labels is None:
+            qa = self._qa_start()
+            asks: Dict[str, int] = {}
+            answers: Dict[str, int] = {}
+            for para in self._paragraphs():
+                label = self._turn_label(para) if qa is not None and para[0] >= qa else None
+                if label is not None:
+                    seen = asks if self._is_question(para) else answers
+                    seen[label] = seen.get(label, 0) + 1
+            labels = set(asks) | set(answers)
+            self._labels = (frozenset(k for k in labels if asks.get(k, 0) > answers.get(k, 0)),
+                            frozenset(k for k in labels if answers.get(k, 0) > asks.get(k, 0)))
+        return self._labels
+
+    def in_question(self, at: int) -> bool:
+        """Whether offset ``at`` lies in one of the interviewer's turns of a question-and-answer
+        layout (:meth:`qa_layout`): from the first turn on, a paragraph labelled as the
+        questions are ("Q: ...", "Jane Roe: ..."), else, unlabelled, a question paragraph
+        (:meth:`_is_question`) of at most :data:`_QUESTION_MAX_WORDS` words. A paragraph labelled as the answers are is an answer even when
+        it ends with a question mark."""
+        qa = self._qa_start()
+        if qa is None or at < qa:
+            return False
+        para = self._paragraph_at(at)
+        if para is None:
+            return False
+        label = self._turn_label(para)
+        if label is not None:
+            asks, answers = self._turn_labels()
+            if label in asks or label in answers:
+                return label in asks
+        return self._is_question(para) and len(self.doc.text[para[0]:para[1]].split()) <= _QUESTION_MAX_WORDS
+
+    def interviewer(self, *, plural: bool = False) -> Optional[Speaker]:
+        """Who puts an interview's questions, for the "I" (a person first) or the "we" (a
+        publication first, ``plural``) of a question. Found, in this order: a byline ("By Jane
+        Roe", "Interview by Jane Roe, Daily Crumb"); the label of the question paragraphs
+        ("Jane Roe: Why ...?"); an interview phrase that names who asks ("Jane Doe was
+        interviewed by the Daily Crumb", "the Daily Crumb interviewed her", "Wikinews spoke
+        with Jane Doe", "Jane Doe spoke with Wikinews", "in an interview with the Daily
+        Crumb"); the publication the article comes from (``Article.source``) when the text names
+        it. None when the text names nobody: never the interviewee."""
+        if self._interviewers is None:
+            self._interviewers = self._find_interviewers()
+        person, body = self._interviewers
+        return (body or person) if plural else (person or body)
+
+    def _find_interviewers(self) -> Tuple[Optional[Speaker], Optional[Speaker]]:
+        if self._interview is _UNSET:
+            self._interview = self.interviewee()
+        interviewee: Optional[Speaker] = self._interview  # type: ignore[assignment]
+        found: List[Speaker] = []
+        text = self.doc.text
+        qa = self._qa_start()
+        for para in self._paragraphs():
+            m = self._byline(para[0])
+            if m:
+                at = m.start(1)
+                for part in _BYLINE_PARTS.split(text[at:para[1]]):
+                    at = text.find(part, at)
+                    found += self._asker(at, at + len(part), interviewee)
+                    at += len(part)
+        if qa is not None:
+            asks, _ = self._turn_labels()
+            for para in self._paragraphs():
+                label = self._turn_label(para) if para[0] >= qa else None
+                if label in asks:
+                    found += self._asker(para[0], para[0] + len(label), interviewee)
+        for m in _INTERVIEW_CUE.finditer(text):
+            found += self._asker_of_phrase(m, interviewee)
+        source = (self.doc.article.source or "").strip()
+        at = text.lower().find(source.lower()) if source else -1
+        if at >= 0:
+            found += self._asker(at, at + len(source), interviewee, body=True)
+        person = next((sp for sp in found if sp.kind == "person"), None)
+        body = next((sp for sp in found if sp.kind != "person"), None)
+        return person, body
+
+    def _asker_of_phrase(self, m: "re.Match", interviewee: Optional[Speaker]) -> List[Speaker]:
+        """The interviewer an interview phrase names: after "interviewed by"; before the phrase
+        when what follows it is the interviewee or a pronoun ("the Daily Crumb interviewed
+        her"); after it when what precedes it is the interviewee or nothing named ("Jane Doe
+        spoke with Wikinews", "In an interview with the Daily Crumb")."""
+        text = self.doc.text
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end < 0 else line_end
+        us = _TO_US.match(text, m.end(), line_end)
+        if us and us.group().strip()[:1].islower():
+            return []  # "spoke with us": the publication, unnamed
+        after = _RUN_AFTER.match(text, m.end(), line_end)
+        after_span = (after.start(1), after.end(1)) if after else None
+        nxt = text[after_span[1]:line_end].split()[:1] if after_span else []
+        if nxt and nxt[0].islower() and nxt[0] not in _AFTER_A_NAME:
+            after_span = None  # "Interview with US activist ...": a modifier, not who
+        the_after = bool(after_span) and text[m.end():after_span[0]].split()[-1:] == ["the"]
+        if after_span and text[m.end():after_span[0]].split()[:1] == ["by"]:
+            return self._asker(*after_span, interviewee, body=the_after)  # "was interviewed by Jane Roe"
+        before = _RUN_BEFORE.search(text, max(line_start, m.start() - _INTERVIEW_REACH), m.start())
+        before_span = (before.start(1), before.end(1)) if before else None
+        if before_span:
+            run = text[before_span[0]:before_span[1]]
+            cut = run.rfind(". ") + 2 if ". " in run else 0  # "Leeds. The Daily Crumb": a sentence ended
+            cut += 4 if run[cut:cut + 4] == "The " and len(run) > cut + 4 else 0  # "The Daily Crumb"
+            before_span = (before_span[0] + cut, before_span[1])
+        said_by = pronoun_class(text[before_span[0]:before_span[1]]) if before_span else None
+        the_before = bool(before_span) and text[max(0, before_span[0] - 4):before_span[0]].lower() == "the "
+        if said_by in ("first", "second"):
+            return []  # "We interviewed Jane Doe", "I spoke to Tom Green": the publication, or an answer
+        after_is_them = after_span is not None and self._is_person(after_span, interviewee)
+        if before_span and not said_by and not self._is_person(before_span, interviewee) and (
+                after_is_them or _OBJECT_PRONOUN.match(text, m.end(), line_end)):
+            return self._asker(*before_span, interviewee, body=the_before)  # "the Daily Crumb interviewed her"
+        if after_span and not after_is_them and (
+                before_span is None or said_by or self._is_person(before_span, interviewee)):
+            return self._asker(*after_span, interviewee, body=the_after)  # "Jane Doe spoke with Wikinews"
+        return []
+
+    def _is_person(self, span: Tuple[int, int], person: Optional[Speaker]) -> bool:
+        """Whether the text at ``span`` names ``person`` (full name or surname)."""
+        if person is None:
+            return False
+        words = fold(self.doc.text[span[0]:span[1]]).replace("'s", "").replace("\u2019s", "").split()
+        name = fold(person.name).split()
+        return bool(words) and (words[-len(name):] == name or words[-1] == name[-1])
+
+    def _asker(self, start: int, end: int, interviewee: Optional[Speaker], *, body: bool = False) -> List[Speaker]:
+        """The person or body named at ``text[start:end]`` as an interviewer ([] for nobody,
+        a pronoun or the interviewee). A single word that is no one's surname in the article
+        ("Wikinews", "Reuters") is a body."""
+        phrase = self.doc.text[start:end].strip(" ,.;:")
+        if not phrase or not phrase[:1].isupper() or self._is_person((start, end), interviewee):
+            return []
+        words = phrase.split()
+        if len(words) == 1 and pronoun_class(words[0]):
+            return []
+        form = parse_mention(phrase, kind="organization" if body else None)
+        if form is None:
+            return []
+        if form.shape == "surname" and not form.how:
+            known = self._known_surname(phrase, before=start)
+            if known is not None:
+                return [replace(known, via="interviewer", named_start=start, named_end=start + len(phrase))]
+            hint = self._entity_kind(Span(phrase, start, start + len(phrase)), phrase)
+            if hint == "person" or is_forename(phrase):
+                return []  # a surname or forename alone: nobody the article can name
+            form = parse_mention(phrase, kind="organization")
+            if form is None:
+                return []
+        if form.shape not in ("full", "organization"):
+            return []  # a title alone ("the editor"), a group, a country
+        sp = speaker_of(form, via="interviewer")
+        if sp.kind == "person" and fold(sp.name) in self.people:
+            sp = replace(self.people[fold(sp.name)][0], via="interviewer")
+        return [replace(sp, named_start=start, named_end=start + len(phrase))]
 
     def resolve_target(self, target: Span, act: str, speaker: Optional[Speaker] = None, *,
                        subject: bool = False) -> Optional[Speaker]:
@@ -428,7 +664,21 @@ class SpeakerResolver:
         return self._first_person
 
     # -- resolution ---------------------------------------------------------------------
+    def _whole_portfolio(self, source: Span) -> Span:
+        """A source that starts inside a comma-separated portfolio and reaches its title
+        ("Media and Sport Secretary Tessa Jowell" of "Culture, Media and Sport Secretary Tessa
+        Jowell") read from the portfolio's start."""
+        if self._portfolios is None:
+            self._portfolios = portfolio_lists(self.doc.text)
+        k = bisect.bisect_right(self._portfolios, (source.start, len(self.doc.text), 0)) - 1
+        if k >= 0:
+            lo, title, _ = self._portfolios[k]
+            if lo < source.start < title < source.end:
+                return Span(self.doc.text[lo:source.end], lo, source.end)
+        return source
+
     def _resolve(self, source: Span) -> Optional[Speaker]:
+        source = self._whole_portfolio(source)
         text = source.text.strip()
         words = text.split()
         pclass = pronoun_class(words[-1]) if len(words) == 1 or (
@@ -475,6 +725,8 @@ class SpeakerResolver:
         joins = list(re.finditer(r"\s(?:and|&)\s", text))
         if not joins or "," in text[joins[-1].end():]:
             return None  # "MP for Conwy and the party's leader, Mr Llwyd": one person, named last
+        if any(a <= joins[-1].start() < t for a, t, _ in portfolio_lists(text)):
+            return None  # "Culture, Media and Sport Secretary Tessa Jowell": one office
         parts = conjuncts(text)
         if len(parts) < 2 or not (text.split()[0].lower() == "both" or all(len(p.split()) >= 2 for p in parts)):
             return None
@@ -701,6 +953,7 @@ class SpeakerResolver:
     def _inventory(self) -> List[_Named]:
         doc = self.doc
         spans = self._entity_spans() if doc.entities else self._capitalised_runs()
+        spans = self._with_portfolios(spans)
         out: List[_Named] = []
         rank: Dict[int, int] = {}
         for a, b, hint in spans:
@@ -756,6 +1009,28 @@ class SpeakerResolver:
         g = _gender_of(form, self.doc.text[start:end])
         if g:
             self.gender.setdefault(sp.id, g)
+
+    def _with_portfolios(self, spans: List[Tuple[int, int, Optional[str]]]) -> List[Tuple[int, int, Optional[str]]]:
+        """Spans that reach a comma-separated portfolio's title ("Sport Secretary Tessa Jowell"
+        in "Culture, Media and Sport Secretary Tessa Jowell", :func:`quotetrack.mentions.portfolio_lists`)
+        start where the portfolio starts; the list's items alone ("Culture", "Media") are no
+        mentions of their own."""
+        lists = portfolio_lists(self.doc.text)
+        if not lists:
+            return spans
+        toks = self.doc.tokens
+        out = []
+        for a, b, hint in spans:
+            start, end = toks[a].start, toks[b - 1].end
+            k = bisect.bisect_right(lists, (start, len(self.doc.text), 0)) - 1
+            if k >= 0 and lists[k][0] <= start < lists[k][2]:
+                lo, title, hi = lists[k]
+                if end <= title:
+                    continue  # an item of the list
+                a = self.doc.token_at(lo)
+            out.append((a, b, hint))
+        out.sort(key=lambda t: (t[0], t[1]))
+        return out
 
     def _entity_spans(self) -> List[Tuple[int, int, Optional[str]]]:
         """NER entities, a person's title words before it included ("Foreign Minister X")."""

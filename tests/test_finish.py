@@ -340,3 +340,34 @@ def test_the_interviewers_we_is_not_the_interviewee():
     text = INTERVIEW + "\n\nWe asked about her plans for the winter."
     asked = [a for a in extract_text(text) if a.source is not None and a.source.text == "We"]
     assert asked and all(a.speaker is None or a.speaker.name != "Jane Doe" for a in asked)
+
+
+QA_INTERVIEW = ("Baker interviews: the price of bread\n\n"
+                "By Ruth Marsh\n\n"
+                "Jane Doe runs a bakery in Leeds, and we interviewed her about flour.\n\n"
+                "I visited your shop last week, and I think the queue was long. Why did you open a bakery?\n\n"
+                "My mother baked bread, and I think I learnt everything from her.\n\n"
+                "The rent has gone up. Will you stay in Leeds?\n\n"
+                "I believe we will stay. I have told the landlord already.")
+
+
+def test_first_person_in_a_question_is_the_interviewer_and_in_an_answer_the_interviewee():
+    attrs = [a for a in extract_text(QA_INTERVIEW) if a.source is not None and a.source.text == "I"]
+    question_end = QA_INTERVIEW.index("Why did you")
+    asked = [a for a in attrs if a.source.start < question_end]
+    answered = [a for a in attrs if a.source.start > question_end]
+    assert asked and len(answered) >= 2
+    for a in asked:
+        assert who(a) == ("Ruth Marsh", "person", "interviewer")
+        assert QA_INTERVIEW[a.speaker.named_start:a.speaker.named_end] == "Ruth Marsh"
+    for a in answered:
+        assert who(a) == ("Jane Doe", "person", "interviewee")
+
+
+def test_first_person_in_a_question_with_no_interviewer_named_is_nobody():
+    text = QA_INTERVIEW.replace("By Ruth Marsh\n\n", "")
+    attrs = [a for a in extract_text(text) if a.source is not None and a.source.text == "I"]
+    question_end = text.index("Why did you")
+    assert any(a.source.start < question_end for a in attrs)
+    for a in attrs:
+        assert (a.speaker is None) if a.source.start < question_end else who(a) == ("Jane Doe", "person", "interviewee")

@@ -5,7 +5,7 @@ used as plain strings); nothing is read from ../shared.
 """
 import pytest
 
-from quotetrack.mentions import (forename_gender, known_body, parse_mention, pronoun_class,
+from quotetrack.mentions import (forename_gender, known_body, parse_mention, portfolio_lists, pronoun_class,
                                  speaks_for_body, split_apposition)
 
 
@@ -416,8 +416,58 @@ def test_a_portfolio_joined_by_and_belongs_to_the_title(text, name, title):
 
 
 
+@pytest.mark.parametrize("text, name, title", [
+    ("Culture, Media and Sport Secretary Tessa Jowell", "Tessa Jowell", "Culture, Media and Sport Secretary"),
+    ("the Environment, Food and Rural Affairs Secretary Ann Marlow", "Ann Marlow",
+     "Environment, Food and Rural Affairs Secretary"),
+    ("Housing, Communities and Local Government Minister Per Halvorsen", "Per Halvorsen",
+     "Housing, Communities and Local Government Minister"),
+    ("Energy, Mines, and Resources Minister Dana Whitlock", "Dana Whitlock", "Energy, Mines, and Resources Minister"),
+    # the same office after the name, in apposition
+    ("Ann Marlow, Culture, Media and Sport Secretary", "Ann Marlow", "Culture, Media and Sport Secretary"),
+])
+def test_a_comma_separated_portfolio_belongs_to_the_title(text, name, title):
+    m = parse_mention(text)
+    assert (m.shape, m.name, m.title, m.kind) == ("full", name, title, "person")
+
+
+def test_a_comma_separated_portfolio_alone_is_a_title():
+    m = parse_mention("the Culture, Media and Sport Secretary")
+    assert (m.shape, m.title, m.kind) == ("title", "Culture, Media and Sport Secretary", "person")
+
+
+@pytest.mark.parametrize("text, first", [
+    ("Blair, Brown and Prescott", "Blair"),  # a list of people: no title after it
+    ("Hill, Dahl and Berg said", "Hill"),
+    ("Tom Hill, Erna Dahl and Home Secretary Ann Marlow", "Tom Hill"),  # forenames: people
+    ("Home Secretary, Chancellor and Foreign Secretary Ann Marlow", None),  # offices: their holders
+    ("France, Germany and Britain Foreign Minister", None),  # countries
+])
+def test_a_list_of_people_places_or_offices_is_no_portfolio(text, first):
+    assert portfolio_lists(text) == []
+    m = parse_mention(text)
+    assert "," not in (m.title or "")
+    if first is not None:
+        assert m.name == first
+
+
+def test_portfolio_lists_are_found_in_running_text_by_offset():
+    text = ("Later Culture, Media and Sport Secretary Ann Marlow spoke. Mr Nath, Commerce and Industry "
+            "Minister Dana Whitlock and the Energy, Mines and Resources Minister left.")
+    found = [(text[a:t], text[t:e]) for a, t, e in portfolio_lists(text)]
+    # "Later" opens the sentence; "Mr Nath" is a name before a list, not an item of it
+    assert found == [("Culture, Media and Sport ", "Secretary"), ("Energy, Mines and Resources ", "Minister")]
+
+
 def test_a_pronoun_after_a_description_is_no_surname():
     # "As a Dunmore voter I ...": the source span ran on to the pronoun; "I" is nobody's name
     m = parse_mention("a Dunmore voter I")
     assert m is None or m.name != "I"
     assert parse_mention("Mr Lee").name == "Lee"
+
+
+def test_a_bodys_name_with_a_comma_list_is_no_portfolio():
+    # "Department for Culture, Media and Sport" names the department: its spokeswoman is not
+    # the holder of a "Culture, Media and Sport spokeswoman" office
+    assert portfolio_lists("A Department for Culture, Media and Sport spokeswoman said it would") == []
+    assert portfolio_lists("In September, Trade and Industry Secretary Ann Lee said") == []  # a date

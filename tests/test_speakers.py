@@ -442,3 +442,127 @@ def test_a_name_after_a_comma_past_the_and_is_not_a_second_speaker():
     other = "Ms Dana Whitlock and Mr Tom Reed said the deal was close."
     _, r2 = annotated(other)
     assert r2._first_conjunct(span(other, "Ms Dana Whitlock and Mr Tom Reed")).text == "Ms Dana Whitlock"
+
+
+# -- comma-separated portfolios --------------------------------------------------------------
+
+PORTFOLIO_STORY = ("Casino plans shelved\n\n"
+                   "Culture, Media and Sport Secretary Ann Marlow said the bill would come back. "
+                   "She said the talks had gone well. Hill, Dahl and Berg said the plans were sound.")
+
+
+@pytest.mark.parametrize("ner", [True, False])
+def test_a_comma_separated_portfolio_is_the_title_a_later_pronoun_finds(ner):
+    # with the entity recognizer and without it (capitalised runs): the list's items are no
+    # mentions of their own, and "she" finds the person with the whole title
+    _, r = annotated(PORTFOLIO_STORY, ner=ner)
+    assert not any(PORTFOLIO_STORY[n.start:n.end] in ("Culture", "Media") for n in r.named)
+    she = resolved(r, PORTFOLIO_STORY, "She")
+    assert (she.name, she.title) == ("Ann Marlow", "Culture, Media and Sport Secretary")
+
+
+def test_a_source_starting_inside_a_portfolio_reads_the_whole_portfolio():
+    # a tagger may start the source at "Media": the speaker still has the whole office
+    _, r = annotated(PORTFOLIO_STORY)
+    sp = resolved(r, PORTFOLIO_STORY, "Media and Sport Secretary Ann Marlow")
+    assert (sp.name, sp.kind, sp.title) == ("Ann Marlow", "person", "Culture, Media and Sport Secretary")
+
+
+def test_a_list_of_surnames_is_no_title():
+    _, r = annotated(PORTFOLIO_STORY)
+    sp = resolved(r, PORTFOLIO_STORY, "Hill, Dahl and Berg")
+    assert sp is not None and sp.title is None and sp.name in ("Hill", "Dahl", "Berg")
+
+
+# -- the interviewer's "I" ------------------------------------------------------------------------
+
+def qa_article(opening, *, questions=("I tasted your rye loaf last week. Why did you open a bakery?",
+                                      "I hear the rent has gone up. Will you stay in Leeds?"), label=("", "")):
+    answers = ("My mother baked bread, and I learnt everything from her.", "I think we will stay for now.")
+    turns = [f"{label[0]}{q}\n\n{label[1]}{a}" for q, a in zip(questions, answers)]
+    return "Baker interviews: the price of bread\n\n" + opening + "\n\n" + "\n\n".join(turns)
+
+
+def first_person(r, text, phrase, nth=0):
+    """Who the pronoun opening ``phrase`` ("I tasted" -> its "I") is, as a source outside quotes."""
+    at = span(text, phrase, nth)
+    word = phrase.split()[0]
+    return r.outside_quotes(Span(word, at.start, at.start + len(word)))
+
+
+@pytest.mark.parametrize("opening, interviewer, kind", [
+    ("By Ruth Marsh\n\nJane Doe runs a bakery in Leeds, and we interviewed her.", "Ruth Marsh", "person"),
+    ("Interview by Ruth Marsh, Daily Crumb\n\nJane Doe runs a bakery in Leeds.", "Ruth Marsh", "person"),
+    ("Jane Doe runs a bakery in Leeds. She was interviewed by the Daily Crumb.", "Daily Crumb", "organization"),
+    ("Jane Doe runs a bakery in Leeds, and the Daily Crumb interviewed her.", "Daily Crumb", "organization"),
+    ("Jane Doe runs a bakery in Leeds. The Daily Crumb interviewed her.", "Daily Crumb", "organization"),
+    ("Jane Doe runs a bakery in Leeds. Jane Doe spoke with Wikinews about it.", "Wikinews", "organization"),
+    ("Wikinews spoke with Jane Doe, who runs a bakery in Leeds.", "Wikinews", "organization"),
+])
+def test_an_i_in_a_question_is_the_interviewer_named_by_the_text(opening, interviewer, kind):
+    text = qa_article(opening)
+    _, r = annotated(text)
+    asked = first_person(r, text, "I tasted")  # the "I" of the first question
+    assert (asked.name, asked.kind, asked.via) == (interviewer, kind, "interviewer")
+    assert text[asked.named_start:asked.named_end] == interviewer
+    for phrase in ("I learnt", "I think"):  # the answers' "I": the interviewee
+        answered = first_person(r, text, phrase)
+        assert (answered.name, answered.via) == ("Jane Doe", "interviewee")
+
+
+def test_an_i_in_a_question_with_no_interviewer_named_is_nobody():
+    text = qa_article("Jane Doe runs a bakery in Leeds, and we interviewed her.")
+    _, r = annotated(text)
+    assert r.interviewer() is None
+    assert first_person(r, text, "I tasted") is None and first_person(r, text, "I hear") is None
+    assert first_person(r, text, "I learnt").name == "Jane Doe"
+
+
+def test_the_byline_author_is_not_the_interviewee():
+    # Ruth Marsh is named once, like Jane Doe, and first: the byline makes her the author
+    text = qa_article("By Ruth Marsh\n\nJane Doe runs a bakery in Leeds, and we interviewed her.")
+    _, r = annotated(text)
+    assert r.interviewee().name == "Jane Doe"
+
+
+def test_we_in_a_question_is_the_publication_and_i_the_author():
+    text = qa_article("By Ruth Marsh\n\nJane Doe runs a bakery in Leeds, and the Daily Crumb interviewed her.",
+                      questions=("We tasted your rye loaf. Why did you open a bakery?",
+                                 "I hear the rent has gone up. Will you stay in Leeds?"))
+    _, r = annotated(text)
+    assert first_person(r, text, "We tasted").name == "Daily Crumb"
+    assert first_person(r, text, "I hear").name == "Ruth Marsh"
+
+
+def test_labelled_turns_decide_question_and_answer():
+    # "A:" labels the answers, so an answer ending in a question mark is still the interviewee's;
+    # the label of the questions names the interviewer
+    text = qa_article("Jane Doe runs a bakery in Leeds, and we interviewed her.", label=("Ruth Marsh: ", "A: "),
+                      questions=("I tasted your rye loaf. Why did you open a bakery?",
+                                 "Will you stay in Leeds?"))
+    text += "\n\nRuth Marsh: And the price of flour?\n\nA: I think it will rise. Who can stop it?"
+    _, r = annotated(text)
+    assert r.in_question(text.index("I tasted")) and not r.in_question(text.index("I think it"))
+    assert first_person(r, text, "I tasted").name == "Ruth Marsh"
+    assert first_person(r, text, "I think it").name == "Jane Doe"
+
+
+def test_a_long_paragraph_ending_with_a_question_is_an_answer():
+    long_answer = "I bake every morning. " * 30 + "Who else would do it?"
+    text = qa_article("Jane Doe runs a bakery in Leeds, and the Daily Crumb interviewed her.")
+    text += "\n\nWhat about Sundays?\n\n" + long_answer
+    _, r = annotated(text)
+    assert r.in_question(text.index("What about"))
+    assert not r.in_question(text.index(long_answer))
+    assert first_person(r, text, "I bake").name == "Jane Doe"
+
+
+def test_the_articles_publication_named_in_the_text_is_the_interviewer():
+    text = qa_article("Jane Doe runs a bakery in Leeds. She told the Leeds Loaf she would stay.")
+    doc = BuiltinAnnotator().annotate_one(Article("t", text, source="Leeds Loaf"))
+    r = SpeakerResolver(doc)
+    asked = first_person(r, text, "I tasted")
+    assert (asked.name, asked.kind, text[asked.named_start:asked.named_end]) == (
+        "Leeds Loaf", "organization", "Leeds Loaf")
+    other = SpeakerResolver(BuiltinAnnotator().annotate_one(Article("t", text, source="Bread Weekly")))
+    assert first_person(other, text, "I tasted") is None  # a publication the text never names

@@ -508,10 +508,9 @@ def _inverted_source(doc: AnnotatedArticle, cue: CharSpan, content: CharSpan) ->
 
 def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -> List[Attribution]:
     """ "I"/"we" (and a quoted "you" has no speaker) inside a quote: the quote's speaker; outside
-    any quote, in an interview, the interviewee."""
+    any quote, in an interview, whoever the pronoun's place makes it: the interviewee in an
+    answer, the interviewer in a question (:meth:`SpeakerResolver.outside_quotes`)."""
     out = list(attrs)
-    interviewee = None
-    checked = False
     for _ in range(2):  # nested quotes: a speaker found in the first pass can feed the second
         changed = False
         quotes = _DirectQuotes(out)
@@ -525,14 +524,12 @@ def first_person_speakers(attrs: List[Attribution], resolver: SpeakerResolver) -
             if outer is not None and outer.speaker is not None and person == "first":
                 out[k] = replace(a, speaker=replace(outer.speaker, via="quote"))
                 changed = True
-            elif outer is None and a.act != "ask":
-                # outside quotation marks "I" is the interviewee answering, and "you" the
-                # interviewee asked about; in ordinary news neither names anyone. "We asked"
-                # is the interviewer.
-                if not checked:
-                    interviewee, checked = resolver.interviewee(), True
-                if interviewee is not None:
-                    out[k] = replace(a, speaker=interviewee)
+            elif outer is None:
+                # outside quotation marks, in an interview: the source span (so where the
+                # pronoun stands, question or answer) decides; in ordinary news nobody
+                sp = resolver.outside_quotes(a.source, act=a.act)
+                if sp is not None:
+                    out[k] = replace(a, speaker=sp)
                     changed = True
         if not changed:
             break
