@@ -595,6 +595,11 @@ _ADVERB_ENDINGS = ("ally", "ously", "ently", "antly", "ively", "edly", "ingly", 
 # A name, then "the" and words: an epithet ("Alexander the Great") or a span run on.
 _NAME_THE = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+the\s+(\S.*)$")
 # "Jane Roe in The Guardian", "Jane Roe in London": where the person wrote or is.
+# "X and <lower-case words, no determiner, no name> ...": a clause run on after the name, not a
+# second person ("and serialised in the newspaper", "and now says"; not "and party leader Dana Lee").
+_AND_CLAUSE = re.compile(r"(.*?\S)\s+and\s+(?!(?:the|a|an|his|her|their|its|our|other|fellow|former)\b)[a-z][^A-Z]*$")
+# "The book, by X, says": a document, then its author after a comma.
+_COMMA_BY = re.compile(r"^\s*([^,]+?),\s+((?:by|from)\s+.*?)[\s,]*$", re.I)
 _NAME_IN = re.compile(r"^(.*?\S)\s+in\s+(?:the\s+)?[A-Z].*$", re.I)
 
 
@@ -670,6 +675,9 @@ def split_apposition(text: str) -> Tuple[str, Optional[str]]:
     placed = _NAME_IN.match(text)
     if placed and placed.group(1)[:1].isupper() and _looks_like_person(words_of(placed.group(1))):
         text = placed.group(1)  # "Ben Jacobs in The Guardian" -> "Ben Jacobs"
+    joined = _AND_CLAUSE.match(text)
+    if joined and _has_name(words_of(joined.group(1))):
+        text = joined.group(1)  # "journalist Robert Peston and serialised in the paper": no second name
     words = text.split(" ")
     openers = word_class("opener") | word_class("date_word")
     while len(words) > 1 and words[0][:1].isupper() and words[0].lower().strip(",") in openers \
@@ -800,6 +808,12 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if whole_body is not None and kind in (None, "organization", "group", "person"):
         # before any splitting: "Department for Environment, Food and Rural Affairs"
         return Form("organization", fold(whole_body[0]), whole_body[0], whole_body[1], how="known body")
+    if role == "speaker" and kind is None:
+        authored = _COMMA_BY.match(text)
+        if authored:  # "The book, by journalist Robert Peston and serialised in ...": the author speaks
+            published = _document_source(f"{authored.group(1)} {authored.group(2)}")
+            if published is not None:
+                return published
     text, apposition = split_apposition(text)
     shown = clean_label(text)
     if not shown:

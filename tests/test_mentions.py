@@ -471,3 +471,22 @@ def test_a_bodys_name_with_a_comma_list_is_no_portfolio():
     # the holder of a "Culture, Media and Sport spokeswoman" office
     assert portfolio_lists("A Department for Culture, Media and Sport spokeswoman said it would") == []
     assert portfolio_lists("In September, Trade and Industry Secretary Ann Lee said") == []  # a date
+
+
+@pytest.mark.parametrize("text, shape, key, role", [
+    ("The book, by journalist Mary Stone and serialised in the paper", "full", "mary stone", "book"),
+    ("The survey, from Acme University,", "organization", "acme university", "survey"),
+    ("The report", "document", "report", None),          # only the article can say whose
+    ("Tom Reed, by contrast,", "full", "tom reed", None),  # no document: "by" is no author
+])
+def test_a_document_followed_by_its_author_after_a_comma_speaks_for_the_author(text, shape, key, role):
+    form = parse_mention(text)
+    assert (form.shape, form.key, form.role) == (shape, key, role)
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Mary Stone and later told the court", "mary stone"),           # a clause run on: cut
+    ("Former Minister and party leader Dana Lee", "dana lee"),       # a title joined by "and": kept
+])
+def test_a_clause_run_on_after_a_name_is_cut_but_a_joined_title_is_kept(text, key):
+    assert parse_mention(text).key == key
