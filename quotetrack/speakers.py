@@ -157,6 +157,7 @@ class SpeakerResolver:
         self.by_surname: Dict[str, List[str]] = {}  # folded surname -> folded full names
         self.gender: Dict[str, str] = {}  # speaker id -> "male" / "female"
         self.spoke: List[Tuple[int, Speaker, int]] = []  # (start, speaker, end) of the sources resolved so far
+        self._portfolios: Optional[List[Tuple[int, int, int]]] = None  # portfolio_lists of the text (the inventory reads it)
         self.named: List[_Named] = self._inventory()
         self._starts: List[int] = [n.start for n in self.named]  # bisect index into self.named
         self._entities: Optional[List] = None  # doc.entities by start, built on first use
@@ -164,7 +165,6 @@ class SpeakerResolver:
         self._first_person: Optional[int] = None
         self._government = None  # the article's country's government, found on first use (False: none)
         self._paras: Optional[List[Tuple[int, int]]] = None  # non-empty lines, found on first use
-        self._portfolios: Optional[List[Tuple[int, int, int]]] = None  # portfolio_lists of the text
         self._qa: object = _UNSET  # qa_layout(), found on first use
         self._interview: object = _UNSET  # interviewee(), for first-person sources
         self._interviewers: Optional[Tuple[Optional[Speaker], Optional[Speaker]]] = None  # (person, body)
@@ -327,7 +327,7 @@ class SpeakerResolver:
         question-and-answer layout, people the questions talk about are not the one they are
         put to (:meth:`_asked_about`), and a picture credit names a photographer."""
         first_person = self._first_person_outside_quotes()
-        qa_start = self.qa_layout()
+        qa_start = self._qa_start()
         if first_person < _INTERVIEW_MIN_FIRST_PERSON and not (
                 qa_start is not None and first_person > 0 and self._interview_cue_before(qa_start)):
             return None
@@ -365,14 +365,18 @@ class SpeakerResolver:
         person = pronoun_class(words[-1]) if words else None
         if person not in ("first", "second"):
             return None
-        if self._interview is _UNSET:
-            self._interview = self.interviewee()
-        interviewee = self._interview
+        interviewee = self._interviewee()
         if interviewee is None:
             return None
         if person == "first" and (act == "ask" or self.in_question(pronoun.start)):
             return self.interviewer(plural=words[-1].lower() in ("we", "us", "our"))
         return interviewee
+
+    def _interviewee(self) -> Optional[Speaker]:
+        """:meth:`interviewee`, worked out once per article."""
+        if self._interview is _UNSET:
+            self._interview = self.interviewee()
+        return self._interview  # type: ignore[return-value]
 
     def _qa_start(self) -> Optional[int]:
         if self._qa is _UNSET:
@@ -440,9 +444,7 @@ class SpeakerResolver:
         return (body or person) if plural else (person or body)
 
     def _find_interviewers(self) -> Tuple[Optional[Speaker], Optional[Speaker]]:
-        if self._interview is _UNSET:
-            self._interview = self.interviewee()
-        interviewee: Optional[Speaker] = self._interview  # type: ignore[assignment]
+        interviewee = self._interviewee()
         found: List[Speaker] = []
         text = self.doc.text
         qa = self._qa_start()
@@ -668,14 +670,24 @@ class SpeakerResolver:
         """A source that starts inside a comma-separated portfolio and reaches its title
         ("Media and Sport Secretary Tessa Jowell" of "Culture, Media and Sport Secretary Tessa
         Jowell") read from the portfolio's start."""
-        if self._portfolios is None:
-            self._portfolios = portfolio_lists(self.doc.text)
-        k = bisect.bisect_right(self._portfolios, (source.start, len(self.doc.text), 0)) - 1
-        if k >= 0:
-            lo, title, _ = self._portfolios[k]
+        found = self._portfolio_around(source.start)
+        if found is not None:
+            lo, title, _ = found
             if lo < source.start < title < source.end:
                 return Span(self.doc.text[lo:source.end], lo, source.end)
         return source
+
+    def _portfolio_lists(self) -> List[Tuple[int, int, int]]:
+        """:func:`quotetrack.mentions.portfolio_lists` of the article, found once."""
+        if self._portfolios is None:
+            self._portfolios = portfolio_lists(self.doc.text)
+        return self._portfolios
+
+    def _portfolio_around(self, at: int) -> Optional[Tuple[int, int, int]]:
+        """The comma-separated portfolio (start, title start, end) that offset ``at`` lies in, else None."""
+        lists = self._portfolio_lists()
+        k = bisect.bisect_right(lists, (at, len(self.doc.text), 0)) - 1
+        return lists[k] if k >= 0 and lists[k][0] <= at < lists[k][2] else None
 
     def _resolve(self, source: Span) -> Optional[Speaker]:
         source = self._whole_portfolio(source)
@@ -1015,16 +1027,15 @@ class SpeakerResolver:
         in "Culture, Media and Sport Secretary Tessa Jowell", :func:`quotetrack.mentions.portfolio_lists`)
         start where the portfolio starts; the list's items alone ("Culture", "Media") are no
         mentions of their own."""
-        lists = portfolio_lists(self.doc.text)
-        if not lists:
+        if not self._portfolio_lists():
             return spans
         toks = self.doc.tokens
         out = []
         for a, b, hint in spans:
             start, end = toks[a].start, toks[b - 1].end
-            k = bisect.bisect_right(lists, (start, len(self.doc.text), 0)) - 1
-            if k >= 0 and lists[k][0] <= start < lists[k][2]:
-                lo, title, hi = lists[k]
+            found = self._portfolio_around(start)
+            if found is not None:
+                lo, title, _ = found
                 if end <= title:
                     continue  # an item of the list
                 a = self.doc.token_at(lo)

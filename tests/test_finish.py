@@ -301,22 +301,19 @@ def test_a_denial_answers_the_claim_made_just_before_it():
 
 
 def test_a_rejection_of_that_idea_answers_the_statement_just_before_it():
-    text = ("Peter Brown said judges should decide every case. "
-            "Mary Jones has rejected that idea, saying it would take years.")
-    attrs = finished(text, [Candidate(at(text, "said"), at(text, "judges should decide every case"),
-                                      at(text, "Peter Brown")),
-                            Candidate(at(text, "has rejected"), None, at(text, "Mary Jones"),
-                                      target=at(text, "that idea"))])
-    a = by_cue(attrs)["has rejected"]
+    def rejection(between: str):
+        text = (f"Peter Brown said judges should decide every case. {between}"
+                "Mary Jones has rejected that idea, saying it would take years.")
+        attrs = finished(text, [Candidate(at(text, "said"), at(text, "judges should decide every case"),
+                                          at(text, "Peter Brown")),
+                                Candidate(at(text, "has rejected"), None, at(text, "Mary Jones"),
+                                          target=at(text, "that idea"))])
+        return by_cue(attrs)["has rejected"]
+
+    a = rejection("")
     assert target(a) == ("Peter Brown", "person") and a.target_actor.via == "answers"
     # a plain statement further back than the window answers nothing
-    text = ("Peter Brown said judges should decide every case. The court sat late. It rained. "
-            "The lawyers went home. Mary Jones has rejected that idea.")
-    attrs = finished(text, [Candidate(at(text, "said"), at(text, "judges should decide every case"),
-                                      at(text, "Peter Brown")),
-                            Candidate(at(text, "has rejected"), None, at(text, "Mary Jones"),
-                                      target=at(text, "that idea"))])
-    assert by_cue(attrs)["has rejected"].target_actor is None
+    assert rejection("The court sat late. It rained. The lawyers went home. ").target_actor is None
 
 
 # -- interviews ----------------------------------------------------------------------------------
