@@ -29,7 +29,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 
 from . import geo
 from .mentions import (Form, clean_label, conjuncts, core_phrase, first_country, fold, parse_mention,
-                       parse_targets, title_key, words_of)
+                       parse_targets, title_body, title_key, words_of)
 from .lexicon import forename_variants
 from .records import Attribution, stable_id
 
@@ -469,6 +469,13 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
             holders_of[t].append(p)
             for aff in affs.get(p, ()):
                 holders_in[(t, aff)].append(p)
+    # "Tory leader Michael Howard" holds the Conservative Party's "leader" as well: the body
+    # a title opens with is the office's affiliation ("the Conservative leader")
+    for o in mentions:
+        if o.actor and o.form.title and res.actors[o.actor].kind == "person":
+            body, office = title_body(o.form.title)
+            if body and office and o.actor not in holders_in[(title_key(office), body)]:
+                holders_in[(title_key(office), body)].append(o.actor)
     in_article: Dict[str, Set[str]] = defaultdict(set)
     for o in mentions:
         if o.actor:
@@ -494,7 +501,7 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
                 if n >= _DOMINANT_MIN and n >= _TITLE_DOMINANT_SHARE * total:
                     cands, why = [top], [f"holds it in {n} of {total} mentions of the title"]
         if len(cands) > 1:
-            dated = [p for p in cands if _date_within(m.date, titles[p][f.key])]
+            dated = [p for p in cands if f.key in titles[p] and _date_within(m.date, titles[p][f.key])]
             if len(dated) == 1:
                 cands, why = dated, [f"holding it on {m.date}"]
         if len(cands) > 1:
@@ -505,6 +512,11 @@ def _resolve_titles(res: Resolution, mentions: List[_Mention]) -> None:
             m.actor = cands[0]
             held = ", ".join(x for x in (_title_case(f.title or f.key), f.affiliation) if x)
             m.reason = ", ".join([f"title of {res.actors[m.actor].label} ({held})"] + why)
+            continue
+        if not f.affiliation and len(f.key.split()) == 1:
+            # "the minister", "the chancellor" with no holder the article or corpus makes
+            # certain: a bare role noun is no actor (ambiguous or not)
+            m.actor, m.reason = None, ""
             continue
         label = f"{f.title} of {f.affiliation}" if f.affiliation else (f.title or f.text)
         a = res._ensure("person", f"title|{f.affiliation or ''}|{f.key}", label)

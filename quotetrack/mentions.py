@@ -293,13 +293,27 @@ def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], 
             # a comma-separated portfolio is the words before the title from where it starts
             # ("shadow Culture, Media and Sport Secretary")
             cut = next((k for k in range(len(rest)) if _portfolio(rest[k:], listed=True)), None) if listed else 0
-            if rest and cut is not None and not title and not honor and _portfolio(rest[cut:], listed=listed) \
+            ranked = _ranked_office(rest) if rest and not title and not honor and not listed else None
+            if ranked is not None and any(w[:1].isupper() for w in words[i + hit:]):
+                # "former Tory leader Ian Pike", "shadow Home Secretary David Davis": a rank
+                # makes another office, so it stays in the title with the portfolio after it
+                title.extend(rest[ranked:])
+                rest = rest[:ranked]
+            elif rest and cut is not None and not title and not honor and _portfolio(rest[cut:], listed=listed) \
                     and (listed or any(w[:1].isupper() for w in words[i + hit:])):
                 # "Fisheries Minister Halvorsen", "Environment Secretary Thomas Reed", "Trade
                 # and Industry Secretary Ann Lee": the capitalised words before a title that a
                 # name follows are its portfolio.
                 title.extend(rest[cut:])
                 rest = rest[:cut]
+            elif rest and not title and not honor and i + hit == len(words):
+                # "the home secretary", "the shadow chancellor": lower-case words right before
+                # a title that ends the phrase (no name follows) are its office, as capitalised
+                # ones are before a name; descriptions ("the new", "a senior") are not
+                keep = _office_words(rest)
+                if keep:
+                    title.extend(rest[-keep:])
+                    rest = rest[:-keep]
             title.extend(words[i:i + hit])
             i += hit
         elif lower[i] in _NOT_TITLES:
@@ -308,6 +322,52 @@ def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], 
             rest.append(words[i])
             i += 1
     return title, honor, rest
+
+
+def _rank_word(w: str) -> bool:
+    low = w.lower()
+    return w.islower() and low in word_class("title_rank") or (low.startswith("ex-") and len(low) > 3)
+
+
+def _ranked_office(rest: Sequence[str]) -> Optional[int]:
+    """Where a rank ("former", "shadow", "deputy", "ex-") and the portfolio after it start in
+    ``rest``, the words before a title: [..., rank words, portfolio]; None without a rank."""
+    for start in range(len(rest)):
+        if not _rank_word(rest[start]):
+            continue
+        end = start
+        while end < len(rest) and _rank_word(rest[end]):
+            end += 1
+        if end == len(rest) or _portfolio(rest[end:]):
+            return start
+        return None
+    return None
+
+
+def _office_words(words: Sequence[str]) -> int:
+    """How many of the last ``words`` (lower case, alphabetic, joined by "and" at most) name an
+    office's portfolio or rank before a title ("home", "work and pensions", "shadow", "former");
+    a description ("new", "senior", word class ``title_descriptor``) or function word ends them."""
+    n = 0
+    k = len(words)
+    while k > 0:
+        w = words[k - 1]
+        low = w.lower()
+        if low in ("and", "&") and n and k > 1 and _office_word(words[k - 2]):
+            k -= 1
+            continue
+        if not _office_word(w):
+            break
+        k -= 1
+        n = len(words) - k
+    return n
+
+
+def _office_word(w: str) -> bool:
+    low = w.lower()
+    return (w.islower() and low.replace("-", "").isalpha() and low not in _FUNCTION_WORDS
+            and low not in word_class("title_descriptor") and low not in word_class("opener")
+            and low not in _PRONOUNS and low not in word_class("quantifier"))
 
 
 def _org_head(words: Sequence[str]) -> int:
@@ -818,6 +878,13 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     shown = clean_label(text)
     if not shown:
         return None
+    if role == "speaker" and apposition and kind in (None, "organization") and apposition[:1].isupper():
+        # "the New Zealand Herald, Emeritus Professor Jo Burr, ...": a body (whom the person
+        # spoke to, or works for), then a person named in full -- the person speaks
+        head = parse_mention(text, role=role)
+        person = parse_mention(apposition, role=role) if head is not None and head.kind == "organization" else None
+        if person is not None and person.shape == "full":
+            return person
     if apposition and not title:
         # "Nikol Pashinyan, Prime Minister of Armenia": the apposition gives title and affiliation
         extra = parse_mention(apposition, role=role)
@@ -965,6 +1032,17 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         if owner is not None and owner.shape in ("organization", "country"):
             return owner
         return _target_group(text, words, aff, shown)
+    if role == "speaker" and kind in (None, "person", "group") and _plural_people(words[-1]) \
+            and not any(w.lower().rstrip(".") in _HONORIFICS for w in words):
+        # "Labour MPs", "some MPs", "pro-hunt campaigners": people of a kind speak as a group
+        # (of the body named before them), never as a person called "MPs"
+        counted = word_class("quantifier") | word_class("opener")
+        key = [w for w in words if w.lower() not in counted and not w.isdigit()]
+        caps = [w for w in key[:-1] if w[:1].isupper()]
+        body = known_body(" ".join(caps)) if caps else None
+        if body is not None:  # "Tory MEPs" = "Conservative MEPs"
+            key = body[0].split() + [w for w in key if w not in caps]
+        return Form("group", " ".join(_norm_word(w) for w in key), shown, aff or (body[0] if body else None))
     listed = bool(portfolio_lists(text))
     title_words, honor, rest_words = _split_title(words, listed=listed)
     names = _name_span(rest_words)
@@ -1114,6 +1192,14 @@ def _target_group(text: str, words: Sequence[str], aff: Optional[str], shown: st
     return Form("group", " ".join(low), shown, None)
 
 
+def _plural_people(word: str) -> bool:
+    """A head noun for people of a kind: a lower-case group noun ("campaigners") or a plural
+    office in any case ("MPs", "Ministers"); a capitalised "Banks" may be a surname."""
+    low = word.lower()
+    return (word.islower() and low in word_class("group_noun")) or (
+        low.endswith("s") and _titles().get((low[:-1],)) == "person")
+
+
 def people_noun(word: str) -> bool:
     """A plural noun for people: a group noun ("supporters") or a plural title ("MEPs")."""
     low = word.lower()
@@ -1184,6 +1270,26 @@ def _possessor(text: str) -> Optional[str]:
     if _split_title(owned)[0]:
         return None  # "Armenia's prime minister"
     return m.group(1) + ("s" if m.group(2)[0] == "s" else "")
+
+
+def title_body(title: str) -> Tuple[Optional[str], str]:
+    """A title opening with a well-known body's or a country's name, split into that affiliation
+    and the office: "Tory leader" -> ("Conservative Party", "leader"), "Liberal Democrat home
+    affairs spokesman" -> ("Liberal Democrats", "home affairs spokesman"); else (None, title).
+    How "Tory leader Michael Howard" is matched with a nameless "the Conservative leader"."""
+    words = words_of(title)
+    for n in range(min(3, len(words) - 1), 0, -1):
+        head = words[:n]
+        if not all(w[:1].isupper() for w in head):
+            continue
+        phrase = " ".join(head)
+        body = known_body(phrase)
+        if body is not None:
+            return body[0], " ".join(words[n:])
+        country = geo.country_of(phrase)
+        if country:
+            return country, " ".join(words[n:])
+    return None, title
 
 
 def title_key(title: str) -> str:

@@ -29,6 +29,8 @@ from .records import Span, Speaker, stable_id
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
 _ENTITY_KINDS = {"PERSON": "person", "PER": "person", "ORG": "organization", "ORGANIZATION": "organization",
                  "GPE": "place", "LOC": "place", "LOCATION": "place", "NORP": "group"}
+# Entity types that name one actor by themselves (conjoined speakers: each part one).
+_NAMED_TYPES = frozenset({"PERSON", "PER", "ORG", "ORGANIZATION", "GPE"})
 # How far back (sentences) a pronoun looks for its antecedent.
 _PRONOUN_WINDOW = {"male": 6, "female": 6, "neuter": 3, "plural": 3, "relative": 0}
 # A capitalised run longer than this is a headline or a list, not a name.
@@ -742,7 +744,15 @@ class SpeakerResolver:
         parts = conjuncts(text)
         if len(parts) < 2 or not (text.split()[0].lower() == "both" or all(len(p.split()) >= 2 for p in parts)):
             return None
-        if not all(names_an_actor(p) for p in parts):
+        base = source.start + lead
+        spans, pos = [], 0
+        for p in parts:
+            k = text.find(p, pos)
+            spans.append((base + k, base + k + len(p)) if k >= 0 else None)
+            pos = k + len(p) if k >= 0 else pos
+        # each part names an actor by its form ("Mr Hill", a known body) or is a name the
+        # entity recognizer tagged whole ("Tony Blair and Ruth Kelly": two PERSON entities)
+        if not all(names_an_actor(p) or (sp is not None and self._entity_is(*sp)) for p, sp in zip(parts, spans)):
             return None
         at = text.find(parts[0])
         if at < 0:
@@ -751,6 +761,17 @@ class SpeakerResolver:
         if self._entity_across(start + len(parts[0]), source.end):
             return None
         return Span(parts[0], start, start + len(parts[0]))
+
+    def _entity_is(self, start: int, end: int) -> bool:
+        """Whether a recognized person, organization or place entity covers exactly the
+        characters ``start..end`` (a leading "the" aside)."""
+        doc = self.doc
+        for e in doc.entities:
+            if e.type.upper() in _NAMED_TYPES:
+                s, t = doc.tokens[e.start].start, doc.tokens[e.end - 1].end
+                if t == end and (s == start or doc.text[start:s].strip().lower() == "the"):
+                    return True
+        return False
 
     def _entity_across(self, at: int, end: int) -> bool:
         """Whether a recognized entity starts before ``at`` and runs past the next "and"."""

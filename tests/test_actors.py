@@ -324,12 +324,40 @@ def test_a_holder_named_in_the_same_article_beats_the_corpus_dominant_one():
 
 
 def test_a_one_word_title_never_goes_to_a_dominant_holder():
-    # "the president" is too vague (of what?) even when one president fills the corpus.
+    # "the president" is too vague (of what?) even when one president fills the corpus; a
+    # bare role noun is no actor either.
     attrs = [attr(f"t{i}", "say", "Jan Novak", title="President") for i in range(12)]
     pres = attr("z", "say", "the president")
     res = resolve(attrs + [pres])
-    assert res.actors[res.speaker(pres.id)].label == "president"
-    assert res.speaker(pres.id) != res.speaker(attrs[0].id)
+    assert res.speaker(attrs[0].id) is not None
+    assert res.speaker(pres.id) is None
+    assert not any(a.label.lower() == "president" for a in res.actors.values())
+
+
+def test_offices_with_different_portfolios_stay_apart():
+    # "the home secretary" and "the foreign secretary" are two offices, not one "secretary";
+    # each goes to the person the same article names with it.
+    home = attr("a", "say", "Home Secretary Ann Lee")
+    home_role = attr("a", "warn", "the home secretary")
+    foreign = attr("b", "say", "Foreign Secretary Tom Reed")
+    foreign_role = attr("b", "say", "the foreign secretary")
+    res = resolve([home, home_role, foreign, foreign_role])
+    assert res.speaker(home_role.id) == res.speaker(home.id)
+    assert res.speaker(foreign_role.id) == res.speaker(foreign.id)
+    assert res.speaker(home_role.id) != res.speaker(foreign_role.id)
+
+
+def test_a_party_office_goes_to_the_person_named_with_the_party_in_the_title():
+    # "Tory leader Max Dunmore" holds the Conservative Party's leadership, so another
+    # article's nameless "the Conservative leader" is him; "former Tory leader" is not.
+    named = attr("a", "say", "Tory leader Max Dunmore")
+    former = attr("a", "say", "former Tory leader Ian Pike")
+    role = attr("b", "accuse", "the Conservative leader")
+    res = resolve([named, former, role])
+    assert res.speaker(role.id) == res.speaker(named.id)
+    assert res.actors[res.speaker(named.id)].affiliation == "Conservative Party"
+    assert "named in the same article" not in res.actors[res.speaker(named.id)].aliases.get(
+        "Conservative leader", "")
 
 
 def test_an_affiliation_tie_between_articles_leaves_it_empty():

@@ -6,7 +6,7 @@ used as plain strings); nothing is read from ../shared.
 import pytest
 
 from quotetrack.mentions import (forename_gender, known_body, parse_mention, portfolio_lists, pronoun_class,
-                                 speaks_for_body, split_apposition)
+                                 speaks_for_body, split_apposition, title_body)
 
 
 def fields(form):
@@ -489,4 +489,64 @@ def test_a_document_followed_by_its_author_after_a_comma_speaks_for_the_author(t
     ("Former Minister and party leader Dana Lee", "dana lee"),       # a title joined by "and": kept
 ])
 def test_a_clause_run_on_after_a_name_is_cut_but_a_joined_title_is_kept(text, key):
+    assert parse_mention(text).key == key
+
+
+@pytest.mark.parametrize("text, title, affiliation", [
+    ("the home secretary", "home secretary", None),             # the portfolio stays in the office
+    ("the new home secretary", "home secretary", None),         # a description does not
+    ("the work and pensions minister", "work and pensions minister", None),
+    ("the shadow chancellor", "shadow chancellor", None),       # a rank makes another office
+    ("a senior judge", "judge", None),
+    ("the Tory leader", "leader", "Conservative Party"),        # a party's office
+])
+def test_a_nameless_office_keeps_its_lower_case_portfolio_and_rank(text, title, affiliation):
+    form = parse_mention(text, kind="person")
+    assert (form.shape, form.title, form.affiliation) == ("title", title, affiliation)
+
+
+@pytest.mark.parametrize("text, key, title", [
+    ("former Tory leader Ian Pike", "ian pike", "former Tory leader"),
+    ("shadow Home Secretary Dan Ellis", "dan ellis", "shadow Home Secretary"),
+    ("former Chancellor Ken Hale", "ken hale", "former Chancellor"),
+    ("Home Secretary Ann Lee", "ann lee", "Home Secretary"),    # no rank: as before
+])
+def test_a_rank_before_a_named_office_stays_in_the_title(text, key, title):
+    form = parse_mention(text)
+    assert (form.shape, form.key, form.title) == ("full", key, title)
+
+
+@pytest.mark.parametrize("text, body, office", [
+    ("Tory leader", "Conservative Party", "leader"),
+    ("Liberal Democrat home affairs spokesman", "Liberal Democrats", "home affairs spokesman"),
+    ("US Secretary of State", "United States", "Secretary of State"),
+    ("former Tory leader", None, "former Tory leader"),   # a former holder's title is another office
+    ("Home Secretary", None, "Home Secretary"),
+])
+def test_title_body_splits_the_body_a_title_opens_with(text, body, office):
+    assert title_body(text) == (body, office)
+
+
+@pytest.mark.parametrize("text, kind, key, affiliation", [
+    ("Labour MPs", "person", "labour party mps", "Labour Party"),
+    ("Some 32 Tory MPs", "person", "conservative party mps", "Conservative Party"),
+    ("Conservative MPs", None, "conservative party mps", "Conservative Party"),
+    ("some MPs", "person", "mps", None),
+    ("pro-hunt campaigners", None, "pro-hunt campaigners", None),
+])
+def test_people_of_a_kind_speak_as_a_group_never_a_person(text, kind, key, affiliation):
+    form = parse_mention(text, kind=kind)
+    assert (form.shape, form.key, form.affiliation) == ("group", key, affiliation)
+
+
+def test_a_surname_that_is_also_a_plural_noun_stays_a_person():
+    assert parse_mention("Tony Banks", kind="person").shape == "full"
+
+
+@pytest.mark.parametrize("text, key", [
+    ("the Harbour Herald, Emeritus Professor Jo Burr, the chairman of the panel", "jo burr"),
+    ("the BBC, Dr Ann Lee", "ann lee"),
+    ("the Harbour Herald, the city's oldest paper", "harbour herald"),   # a description: the body
+])
+def test_a_person_named_in_full_after_a_body_and_a_comma_is_the_speaker(text, key):
     assert parse_mention(text).key == key

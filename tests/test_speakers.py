@@ -385,6 +385,16 @@ def test_conjoined_speakers_are_the_first_named(text, phrase, name):
     assert resolved(r, text, phrase).name == name
 
 
+def test_names_the_recognizer_tagged_whole_are_conjoined_speakers_without_known_forenames():
+    # neither forename is in the shipped list: the two PERSON entities make two people
+    text = "Tony Pennock and Ruth Oduya said the scheme would start next year."
+    doc, r = annotated(text)
+    assert [doc.text[doc.tokens[e.start].start:doc.tokens[e.end - 1].end] for e in doc.entities] \
+        == ["Tony Pennock", "Ruth Oduya"]
+    sp = resolved(r, text, "Tony Pennock and Ruth Oduya")
+    assert (sp.name, sp.title) == ("Tony Pennock", None)
+
+
 @pytest.mark.parametrize("text, phrase, name", [
     # one person with two titles, and a title then the name in apposition: no conjuncts
     ("Former Foreign Minister and party leader Dana Whitlock said the deal was close.",
