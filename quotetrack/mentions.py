@@ -20,6 +20,8 @@ from .lexicon import ANSWERING_ACTS, DATA, titles, word_class
 _HONORIFICS = word_class("honorific")
 # Relational words the title lexicon lists that say nothing about an office.
 _NOT_TITLES = word_class("not_title")
+# Honorifics a surname follows ("Ms King"), not an office ("Lord Chancellor", "Madam Speaker").
+_NAME_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr"])
 _FUNCTION_WORDS = word_class("function")
 _PRONOUNS = (word_class("pronoun_male") | word_class("pronoun_female") | word_class("pronoun_neuter")
              | word_class("pronoun_plural") | word_class("pronoun_first") | word_class("pronoun_second"))
@@ -269,10 +271,13 @@ def _as_written(words: Sequence[str], text: str) -> str:
     return " ".join(m.group().split()) if m else joined
 
 
-def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], List[str], List[str]]:
+def _split_title(words: List[str], *, listed: bool = False, person: bool = False
+                 ) -> Tuple[List[str], List[str], List[str]]:
     """Split name-ish words into (title words, honorifics, the rest), by the title lexicon.
     ``listed``: the phrase holds a comma-separated portfolio (:func:`portfolio_lists`), which
-    joins the title whether or not a name follows ("Culture, Media and Sport Secretary")."""
+    joins the title whether or not a name follows ("Culture, Media and Sport Secretary").
+    ``person``: the words were recognized as a person's name, so a title word that ends two
+    capitalised words is a surname ("Oona King")."""
     table = _titles()
     lower = [w.lower() for w in words]
     title: List[str] = []
@@ -289,6 +294,10 @@ def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], 
             if table.get(tuple(lower[i:i + n])) == "person":
                 hit = n
                 break
+        if hit == 1 and i == len(words) - 1 and words[i][:1].isupper() and i > 0 and (
+                lower[i - 1].rstrip(".") in _NAME_HONORIFICS and lower[i] not in word_class("address_title")
+                or lower[i] in word_class("title_surname") and _name_before(words, rest, i, person)):
+            hit = 0  # "Ms King", "Gerald Judge": a surname that is also a title word
         if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
             # a comma-separated portfolio is the words before the title from where it starts
             # ("shadow Culture, Media and Sport Secretary")
@@ -306,6 +315,15 @@ def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], 
                 # name follows are its portfolio.
                 title.extend(rest[cut:])
                 rest = rest[:cut]
+            elif rest and not title and not honor and i + hit == len(words) and not listed and len(rest) <= 2 \
+                    and all(w[:1].isupper() for w in rest + [words[i]]) and _portfolio(rest) and not words[i].isupper() \
+                    and not any(_forenames().get(w) for w in rest) \
+                    and (lower[i] not in word_class("title_surname") or all(w.lower() in word_class("title_rank") for w in rest)) \
+                    and not known_body(" ".join(rest)) and not geo.lookup(" ".join(rest)):
+                # "the Foreign Secretary", "Environment Secretary": capitalised words before a
+                # title that ends the phrase are its portfolio too
+                title.extend(rest)
+                rest = []
             elif rest and not title and not honor and i + hit == len(words):
                 # "the home secretary", "the shadow chancellor": lower-case words right before
                 # a title that ends the phrase (no name follows) are its office, as capitalised
@@ -322,6 +340,17 @@ def _split_title(words: List[str], *, listed: bool = False) -> Tuple[List[str], 
             rest.append(words[i])
             i += 1
     return title, honor, rest
+
+
+def _name_before(words: Sequence[str], rest: Sequence[str], i: int, person: bool) -> bool:
+    """Whether the words right before ``words[i]`` (still in ``rest``, not a title) are the
+    start of a person's name: one to three capitalised words, a known forename first or the
+    phrase recognized as a person ("Labour MP Oona King")."""
+    k = 0
+    while k < min(3, i) and rest[-k - 1:] == list(words[i - k - 1:i]) and words[i - k - 1][:1].isupper() \
+            and words[i - k - 1].lower() not in word_class("title_rank"):
+        k += 1
+    return k > 0 and (person or bool(_forenames().get(words[i - k])))
 
 
 def _rank_word(w: str) -> bool:
@@ -397,6 +426,18 @@ def _media_name(words: Sequence[str]) -> bool:
             and not (_forenames().get(words[0]) or words[0].lower().rstrip(".") in _HONORIFICS))
 
 
+def is_media_name(text: str) -> bool:
+    """A publication's or broadcaster's name: "the Daily Telegraph", "Fox News", or a
+    well-known body whose name is one ("BBC": British Broadcasting Corporation)."""
+    body = known_body(text)
+    words = words_of(body[0]) if body is not None else words_of(text)
+    named = [w for w in words if w.lower() != "the"]
+    if body is None and len(named) == 1 and named[0][:1].isupper() and named[0].lower() in word_class("media_head"):
+        return True  # "The Times", "the Guardian"
+    return _media_name(words) or any(w.lower() in word_class("media_head") for w in words if w[:1].isupper()) \
+        and body is not None
+
+
 def _org_lead(words: Sequence[str]) -> bool:
     """True for "Ministry of Defence", "Council of Europe": an organization title, then "of"."""
     table = _titles()
@@ -423,6 +464,24 @@ def _strip_countries(text: str) -> Tuple[str, Optional[str]]:
         last = m.end
     parts.append(text[last:])
     return " ".join(parts), mentions[0].country
+
+
+def _described_country(text: str) -> Optional[str]:
+    """The country a phrase ends with when only a description comes before it ("NATO member
+    Estonia", "its neighbour Ukraine"): a lower-case noun right before the country, no
+    preposition or clause between ("rebels in eastern Ukraine" is no country)."""
+    found = [g for g in geo.find(text) if not _inside_name(text, g.start, g.end)]
+    if not found or text[found[-1].end:].strip(" .,;:'\"’”") or found[-1].how not in ("name", "alias"):
+        return None
+    before = words_of(text[:found[-1].start])
+    while before and before[0].lower() in _FUNCTION_WORDS | word_class("possessives"):
+        before = before[1:]
+    if not before or not before[-1].isalpha() or not before[-1].islower():
+        return None
+    if any(w.lower() in _FUNCTION_WORDS | word_class("prepositions") | word_class("region_modifier")
+           | word_class("quantifier") for w in before):
+        return None
+    return found[-1].country
 
 
 def _inside_name(text: str, start: int, end: int) -> bool:
@@ -761,8 +820,9 @@ def _person_name(names: List[str]) -> Tuple[List[str], Optional[str]]:
         return names, None
     end = len(names)
     table = _titles()
-    while end > 1 and table.get((names[end - 1].lower().rstrip("."),)) == "person":
-        end -= 1  # "Frank Field MP": a title after the name
+    while end > 1 and table.get((names[end - 1].lower().rstrip("."),)) == "person" \
+            and names[end - 1].lower() not in word_class("title_surname"):
+        end -= 1  # "Frank Field MP": a title after the name; "Oona King" is a name
     start = end
     particles = word_class("name_particle")
     while start > 0 and (names[start - 1][:1].isupper() or (
@@ -971,6 +1031,10 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
 
     rest, country = _strip_countries(text)
     aff = _affiliation(affiliation) or country
+    if kind in (None, "country", "organization"):
+        ending = _described_country(text)
+        if ending is not None:  # "NATO member Estonia", "its neighbour Ukraine": the country
+            return Form("country", ending, shown, ending, how="name")
     if kind is None and _media_name(words_of(text)):
         # "the New Zealand Herald", "the Washington Post": the country in the name is where it
         # is published, and the rest no surname
@@ -1044,14 +1108,16 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
             key = body[0].split() + [w for w in key if w not in caps]
         return Form("group", " ".join(_norm_word(w) for w in key), shown, aff or (body[0] if body else None))
     listed = bool(portfolio_lists(text))
-    title_words, honor, rest_words = _split_title(words, listed=listed)
+    title_words, honor, rest_words = _split_title(words, listed=listed, person=kind == "person")
     names = _name_span(rest_words)
     if title_words and names and not honor and known_body(" ".join(names)) is not None:
         # "the Tory leader", "Labour chairman": a party's office, nobody's name
         aff = aff or known_body(" ".join(names))[0]
         names = []
     elif title_words and names and not honor and kind in (None, "person") and len(names) <= 4 \
-            and words[len(names):] == title_words and all(w.islower() for w in title_words) \
+            and words[len(names):] == title_words and (
+                all(w.islower() for w in title_words)
+                or re.match(r"(?i)\W*the\s", text) is not None and all(w.isupper() for w in title_words)) \
             and all(w[:1].isupper() for w in names):
         # "the England coach", "the Vermont senator": capitalised words, then a lower-case
         # title and no name after it -- where the office is, not the holder's name

@@ -21,9 +21,9 @@ from typing import Dict, List, Optional, Tuple
 from .doc import AnnotatedArticle
 from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote, titles
 from . import geo
-from .mentions import (Form, conjuncts, fold, forename_gender, is_forename, parse_mention, parse_targets, people_noun,
-                       names_an_actor, portfolio_lists, pronoun_class, speaks_for_body, title_words, titled_name,
-                       word_class)
+from .mentions import (Form, conjuncts, fold, forename_gender, is_forename, is_media_name, parse_mention,
+                       parse_targets, people_noun, names_an_actor, portfolio_lists, pronoun_class, speaks_for_body,
+                       title_words, titled_name, word_class)
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -973,13 +973,15 @@ class SpeakerResolver:
         if not head or not form.text.islower() or len(form.text.split()) > 3:
             return None  # only a plain description ("the ministry"), not a name ("Audit Commission")
         generic = head in word_class("org_noun_any")
+        media = head in word_class("media_noun")
         best = None
         for n in self._named_before(before):
             sp = n.speaker
             if sp.kind != "organization":
                 continue
-            if head in fold(sp.name).split() or (generic and form.kind == "organization"):
-                best = n
+            if head in fold(sp.name).split() or (generic and form.kind == "organization") \
+                    or (media and is_media_name(sp.name)):
+                best = n  # "the newspaper": the publication named before ("the Daily Telegraph")
         return self._named_speaker(best, "description") if best else None
 
     # -- the article's inventory of named entities ---------------------------------------
@@ -1071,6 +1073,8 @@ class SpeakerResolver:
         out = []
         for ent in sorted(doc.entities, key=lambda e: e.start):
             kind = _ENTITY_KINDS.get(ent.type.upper())
+            if kind is None and is_media_name(doc.text[toks[ent.start].start:toks[ent.end - 1].end]):
+                kind = "organization"  # a publication the recognizer typed as a work ("MISC")
             if kind is None:
                 continue
             a = ent.start

@@ -550,3 +550,38 @@ def test_a_surname_that_is_also_a_plural_noun_stays_a_person():
 ])
 def test_a_person_named_in_full_after_a_body_and_a_comma_is_the_speaker(text, key):
     assert parse_mention(text).key == key
+
+
+@pytest.mark.parametrize("text, shape, key", [
+    ("Ms King", "surname", "king"),          # a surname that is also a title word
+    ("Mr Judge", "surname", "judge"),
+    ("Mr President", "title", "president"),  # an office its holder is addressed by
+    ("Lord Chancellor", "title", "chancellor"),
+])
+def test_a_title_word_after_an_honorific_is_a_surname_unless_an_address(text, shape, key):
+    form = parse_mention(text, kind="person")
+    assert (form.shape, form.key) == (shape, key)
+
+
+@pytest.mark.parametrize("text, country", [
+    ("NATO member Estonia", "Estonia"),
+    ("its neighbour Ukraine", "Ukraine"),
+    ("rebels in eastern Ukraine", None),       # people in a place, not the place
+    ("the Foreign Ministry of Norway", None),  # a body of the country
+])
+def test_a_country_after_a_description_is_the_country(text, country):
+    form = parse_mention(text, role="target")
+    assert (form.key if form.shape == "country" else None) == country
+
+
+@pytest.mark.parametrize("text, kind, shape, key", [
+    ("Oona Vale King", "person", "full", "oona vale king"),
+    ("Mira King", "person", "full", "mira king"),         # a recognized person: the title word is her surname
+    ("Mira King", None, "surname", "mira"),                # nothing says person: as before
+    ("Frank Hale MP", None, "full", "frank hale"),        # a title after a name stays a title
+    ("the Foreign Secretary", "person", "title", "foreign secretary"),  # the portfolio is the office's
+    ("Chief Constable", "person", "title", "chief constable"),
+])
+def test_title_words_that_are_surnames(text, kind, shape, key):
+    form = parse_mention(text, kind=kind)
+    assert (form.shape, form.key) == (shape, key)

@@ -576,3 +576,28 @@ def test_the_articles_publication_named_in_the_text_is_the_interviewer():
         "Leeds Loaf", "organization", "Leeds Loaf")
     other = SpeakerResolver(BuiltinAnnotator().annotate_one(Article("t", text, source="Bread Weekly")))
     assert first_person(other, text, "I tasted") is None  # a publication the text never names
+
+
+# -- the publication a media noun stands for ---------------------------------------------------
+
+def test_the_newspaper_is_the_publication_named_before():
+    text = ("Ann Lee won damages from the Harbour Chronicle on Monday. "
+            "The newspaper said it would appeal.")
+    _, r = annotated(text)
+    sp = resolved(r, text, "The newspaper")
+    assert (sp.name, sp.kind) == ("Harbour Chronicle", "organization")
+
+
+def test_the_newspaper_with_no_publication_named_is_not_another_body():
+    text = ("Ann Lee won damages from the Harbour Council on Monday. "
+            "The newspaper said it would appeal.")
+    _, r = annotated(text)
+    assert resolved(r, text, "The newspaper").name != "Harbour Council"
+
+
+def test_the_constituency_mp_is_an_office_not_a_name():
+    # "The Glenford North MP" names where the seat is, not a person called "Glenford North"
+    text = "The Glenford North MP accused the minister of lying."
+    _, r = annotated(text)
+    sp = resolved(r, text, "The Glenford North MP")
+    assert (sp.title, sp.affiliation) == ("MP", "Glenford North")
