@@ -426,11 +426,24 @@ def _media_name(words: Sequence[str]) -> bool:
             and not (_forenames().get(words[0]) or words[0].lower().rstrip(".") in _HONORIFICS))
 
 
-def is_media_name(text: str) -> bool:
+_MEDIA_SORTS = {"newspaper": "media_print", "paper": "media_print", "tabloid": "media_print",
+                "broadcaster": "media_broadcast", "network": "media_broadcast", "channel": "media_broadcast",
+                "station": "media_broadcast"}
+
+
+def is_media_name(text: str, noun: Optional[str] = None) -> bool:
     """A publication's or broadcaster's name: "the Daily Telegraph", "Fox News", or a
-    well-known body whose name is one ("BBC": British Broadcasting Corporation)."""
+    well-known body whose name is one ("BBC": British Broadcasting Corporation). With
+    ``noun`` ("newspaper", "broadcaster", "magazine"), one of that sort only."""
     body = known_body(text)
     words = words_of(body[0]) if body is not None else words_of(text)
+    if noun is not None and noun != "publication":
+        # the name's last word says the sort ("Daily Telegraph"); any word of a well-known
+        # body's name ("British Broadcasting Corporation")
+        heads = {w.lower() for w in (words if body is not None else words[-1:])}
+        sort = _MEDIA_SORTS.get(noun)
+        if not (noun in heads if sort is None else heads & word_class(sort)):
+            return False
     named = [w for w in words if w.lower() != "the"]
     if body is None and len(named) == 1 and named[0][:1].isupper() and named[0].lower() in word_class("media_head"):
         return True  # "The Times", "the Guardian"
@@ -1015,6 +1028,10 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if kind in (None, "person") and not affiliation:
         of = _OF_BODY.match(text)
         if of:
+            lw, rw = words_of(of.group(1)), words_of(of.group(2))
+            if lw and rw and _titles().get((lw[-1].lower(), "of", rw[0].lower())) == "person":
+                of = None  # "Former Secretary of State ...": the "of" is inside a title
+        if of:
             # "Foreign Minister Lena Varga of Norland": "of X" after a person names the affiliation
             left = parse_mention(of.group(1), kind=kind, title=title, role=role)
             right = parse_mention(of.group(2), role=role)
@@ -1035,7 +1052,8 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         ending = _described_country(text)
         if ending is not None:  # "NATO member Estonia", "its neighbour Ukraine": the country
             return Form("country", ending, shown, ending, how="name")
-    if kind is None and _media_name(words_of(text)):
+    if _media_name(words_of(text)) and (kind is None or kind == "person"
+                                        and words_of(text)[-1].lower() in word_class("media_head_sure")):
         # "the New Zealand Herald", "the Washington Post": the country in the name is where it
         # is published, and the rest no surname
         return Form("organization", " ".join(_norm_word(w) for w in words_of(text)

@@ -21,9 +21,9 @@ from typing import Dict, List, Optional, Tuple
 from .doc import AnnotatedArticle
 from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote, titles
 from . import geo
-from .mentions import (Form, conjuncts, fold, forename_gender, is_forename, is_media_name, parse_mention,
-                       parse_targets, people_noun, names_an_actor, portfolio_lists, pronoun_class, speaks_for_body,
-                       title_words, titled_name, word_class)
+from .mentions import (Form, conjuncts, fold, forename_gender, is_forename, is_media_name, known_body,
+                       parse_mention, parse_targets, people_noun, names_an_actor, portfolio_lists, pronoun_class,
+                       speaks_for_body, title_words, titled_name, word_class)
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -103,6 +103,26 @@ class _Named:
     sent: int
     rank: int  # position among the named mentions of its sentence (0 = first, the likely subject)
     speaker: Speaker
+
+
+def _not_an_office(text: str) -> bool:
+    """Whether a phrase is more than a title ("Former Secretary of State" is an office, which
+    "and" joins to the same person's name, not a second speaker)."""
+    form = parse_mention(text)
+    return form is not None and form.shape != "title"
+
+
+def _lead_in_pronoun(words: List[str]) -> bool:
+    """A subject pronoun after a few lower-case lead-in words ("First of all I", "And then
+    we"): the pronoun is the source; the words before it name nobody."""
+    if not 2 <= len(words) <= 5 or words[-1].lower() not in word_class("subject_pronouns"):
+        return False
+    lead = words[:-1]
+    first = lead[0].lower()
+    return all(w.isalpha() and w.islower() for w in lead[1:]) and lead[0].isalpha() and (
+        lead[0].islower() or first in word_class("opener") | word_class("function") | word_class("prepositions")
+        or len(lead) >= 2 and not (is_forename(lead[0]) or geo.lookup(lead[0]) or known_body(lead[0])
+                                   or _title_word(lead[0])))
 
 
 def _speaker_id(kind: str, name: str) -> str:
@@ -696,7 +716,7 @@ class SpeakerResolver:
         text = source.text.strip()
         words = text.split()
         pclass = pronoun_class(words[-1]) if len(words) == 1 or (
-            len(words) == 2 and words[0].lower() in word_class("opener")) else None
+            len(words) == 2 and words[0].lower() in word_class("opener")) or _lead_in_pronoun(words) else None
         if pclass:
             chained = self._from_coref(source)
             if chained is not None:
@@ -737,8 +757,14 @@ class SpeakerResolver:
         text = source.text.strip()
         lead = len(source.text) - len(source.text.lstrip())
         joins = list(re.finditer(r"\s(?:and|&)\s", text))
-        if not joins or "," in text[joins[-1].end():]:
-            return None  # "MP for Conwy and the party's leader, Mr Llwyd": one person, named last
+        if joins and "," in text[joins[-1].end():]:
+            after = text[text.index(",", joins[-1].end()) + 1:].strip()
+            if not after[:1].islower():
+                return None  # "MP for Conwy and the party's leader, Mr Llwyd": one person, named last
+            # "George Bush and James Baker, secretary of state": the last one's description
+            text = text[:text.index(",", joins[-1].end())].rstrip()
+        if not joins:
+            return None
         if any(a <= joins[-1].start() < t for a, t, _ in portfolio_lists(text)):
             return None  # "Culture, Media and Sport Secretary Tessa Jowell": one office
         parts = conjuncts(text)
@@ -752,7 +778,8 @@ class SpeakerResolver:
             pos = k + len(p) if k >= 0 else pos
         # each part names an actor by its form ("Mr Hill", a known body) or is a name the
         # entity recognizer tagged whole ("Tony Blair and Ruth Kelly": two PERSON entities)
-        if not all(names_an_actor(p) or (sp is not None and self._entity_is(*sp)) for p, sp in zip(parts, spans)):
+        if not all(names_an_actor(p) or (sp is not None and self._entity_is(*sp) and _not_an_office(p))
+                   for p, sp in zip(parts, spans)):
             return None
         at = text.find(parts[0])
         if at < 0:
@@ -980,7 +1007,7 @@ class SpeakerResolver:
             if sp.kind != "organization":
                 continue
             if head in fold(sp.name).split() or (generic and form.kind == "organization") \
-                    or (media and is_media_name(sp.name)):
+                    or (media and is_media_name(sp.name, head)):
                 best = n  # "the newspaper": the publication named before ("the Daily Telegraph")
         return self._named_speaker(best, "description") if best else None
 

@@ -585,3 +585,8 @@ def test_a_country_after_a_description_is_the_country(text, country):
 def test_title_words_that_are_surnames(text, kind, shape, key):
     form = parse_mention(text, kind=kind)
     assert (form.shape, form.key) == (shape, key)
+
+
+def test_an_of_inside_a_title_sets_off_no_affiliation():
+    form = parse_mention("Former Secretary of State and party candidate Dana Whitlock")
+    assert (form.shape, form.key) == ("full", "dana whitlock")

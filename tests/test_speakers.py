@@ -601,3 +601,37 @@ def test_the_constituency_mp_is_an_office_not_a_name():
     _, r = annotated(text)
     sp = resolved(r, text, "The Glenford North MP")
     assert (sp.title, sp.affiliation) == ("MP", "Glenford North")
+
+
+def test_conjoined_speakers_with_a_description_of_the_last_are_the_first_named():
+    text = "Mr Hill and Mr Reed, the harbour master, said the deal was close."
+    _, r = annotated(text)
+    assert resolved(r, text, "Mr Hill and Mr Reed, the harbour master").name == "Hill"
+
+
+@pytest.mark.parametrize("phrase", ["First of all he", "And then he"])
+def test_a_pronoun_after_lead_in_words_is_resolved_as_the_pronoun(phrase):
+    text = f"Tom Reed spoke at the harbour on Monday. {phrase} said the deal was close."
+    _, r = annotated(text)
+    assert resolved(r, text, phrase).name == "Tom Reed"
+
+
+def test_a_name_before_a_pronoun_is_no_lead_in():
+    from quotetrack.speakers import _lead_in_pronoun
+    assert not _lead_in_pronoun(["Blair", "he"])
+
+
+def test_a_publication_the_recognizer_took_for_a_person_is_no_interviewee():
+    from quotetrack.mentions import parse_mention
+    form = parse_mention("Harbour Magazine", kind="person")
+    assert (form.shape, form.kind) == ("organization", "organization")
+    assert parse_mention("Emily Post", kind="person").kind == "person"  # "Post" may be a surname
+
+
+def test_an_office_joined_to_a_name_is_one_speaker_even_when_tagged_as_an_entity():
+    text = "Former Foreign Secretary and party leader Dana Whitlock said the deal was close."
+    doc, _ = resolver(text)
+    i = next(k for k, t in enumerate(doc.tokens) if t.text == "Former")
+    # the recognizer's premise here: "Former Foreign Secretary" typed as an organization
+    _, r = resolver(text, entities=[Entity(i, i + 3, "ORG"), Entity(i + 6, i + 8, "PERSON")])
+    assert r.resolve(span(text, "Former Foreign Secretary and party leader Dana Whitlock")).name == "Dana Whitlock"
