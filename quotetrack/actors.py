@@ -297,7 +297,8 @@ def _merge_name_variants(res: Resolution, mentions: List[_Mention]) -> None:
     and "George H. W. Bush", or "Pat Smith" beside "Patrick" and "Patricia Smith", stays
     apart, since it could be either."""
     count: Counter = Counter(m.actor for m in mentions if m.form.shape == "full")
-    key_of = {m.actor: m.form.key for m in mentions if m.form.shape == "full"}
+    # a hyphen or a space between two surnames is one name ("Kilroy-Silk", "Kilroy Silk")
+    key_of = {m.actor: m.form.key.replace("-", " ") for m in mentions if m.form.shape == "full"}
     by_surname: Dict[str, List[str]] = defaultdict(list)
     for aid, key in key_of.items():
         if len(key.split()) >= 2:

@@ -965,6 +965,12 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
             title, affiliation = extra.title, affiliation or extra.affiliation
     if len(shown.split()) == 1 and shown.lower() in word_class("opener"):
         return None  # "Nevertheless", "Meanwhile": a sentence opener alone names nobody
+    low_words = shown.lower().split()
+    if low_words[0] in word_class("quantifier") | word_class("demonstratives") and (
+            len(low_words) == 1 or low_words[1:] in (["of", "whom"], ["of", "them"], ["of", "those"])):
+        return None  # "Many", "those", "many of whom": people the phrase counts, not names
+    if low_words[0] in ("our", "my") and len(low_words) <= 3 and kind is None:
+        return None  # "our correspondent": the publication's own reporter, unnamed
     if kind is None and len(shown.split()) == 1 and not (len(shown) > 1 and shown.isupper()) \
             and (shown.lower() in _PRONOUNS or shown.lower() in word_class("relative")):
         return None  # pronouns name nobody by themselves ("who" is no WHO): see quotetrack.speakers
@@ -1339,8 +1345,20 @@ def parse_targets(text: str, *, act: Optional[str] = None) -> Tuple[Form, ...]:
 
 @lru_cache(maxsize=65536)
 def first_country(text: str) -> Optional[str]:
-    found = geo.find(text)
+    """The first country a mention refers to in its own words: not one that ends a person's
+    name ("Mr Hague", "William Hague"), nor one in a clause or apposition after the name
+    ("Clare Short, who resigned over the Iraq war")."""
+    core = core_phrase(text)
+    found = [g for g in geo.find(core) if not _inside_name(core, g.start, g.end)]
+    if not found:
+        # "Per Halvorsen, who heads the Norwegian Fishermen's Association": a clause that
+        # says what the person heads or works for gives the affiliation
+        m = _HEADS_CLAUSE.search(text, len(core))
+        found = [g for g in geo.find(m.group(1)) if not _inside_name(m.group(1), g.start, g.end)] if m else []
     return found[0].country if found else None
+
+
+_HEADS_CLAUSE = re.compile(r"\bwho\s+(?:heads|leads|chairs|runs|represents|works\s+for|speaks\s+for)\s+(.*)$", re.S)
 
 
 def _possessor(text: str) -> Optional[str]:

@@ -426,3 +426,21 @@ def test_names_that_could_be_several_people_stay_apart(names):
     res = resolve(attrs)
     assert len({res.speaker(a.id) for a in attrs}) == len(names)
     assert set(by_label(res)) == set(names)
+
+
+def test_a_double_surname_with_a_hyphen_or_a_space_is_one_person():
+    attrs = [attr("a1", "say", "Robert Tilley-Vance"), attr("a1", "warn", "Robert Tilley-Vance"),
+             attr("a2", "say", "Robert Tilley Vance")]
+    res = resolve(attrs)
+    assert len({res.speaker(a.id) for a in attrs}) == 1
+    assert res.actors[res.speaker(attrs[2].id)].label == "Robert Tilley-Vance"  # the most named form
+
+
+def test_a_country_in_a_clause_after_the_name_or_ending_it_is_no_affiliation():
+    attrs = [attr("a1", "say", "Clara Stott", source="Former minister Clara Stott, who resigned over the Iraq war"),
+             attr("a2", "say", "William Hague", source="Mr Hague, 43"),
+             attr("a3", "say", "Ararat Mirzoyan", source="Armenian Foreign Minister Ararat Mirzoyan"),
+             attr("a4", "say", "Tor Lund", source="Tor Lund, who heads the Norwegian Pilots' Union")]
+    res = resolve(attrs)
+    # a clause saying what the person heads still gives the affiliation
+    assert [res.actors[res.speaker(a.id)].affiliation for a in attrs] == ["", "", "Armenia", "Norway"]

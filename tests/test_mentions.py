@@ -590,3 +590,8 @@ def test_title_words_that_are_surnames(text, kind, shape, key):
 def test_an_of_inside_a_title_sets_off_no_affiliation():
     form = parse_mention("Former Secretary of State and party candidate Dana Whitlock")
     assert (form.shape, form.key) == ("full", "dana whitlock")
+
+
+@pytest.mark.parametrize("text", ["Many", "those", "many of whom", "Others", "our correspondent"])
+def test_counted_people_and_our_own_reporter_name_nobody(text):
+    assert parse_mention(text) is None
