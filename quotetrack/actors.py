@@ -30,7 +30,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set, Tuple
 from . import geo
 from .mentions import (Form, clean_label, conjuncts, core_phrase, first_country, fold, parse_mention,
                        parse_targets, title_body, title_key, words_of)
-from .lexicon import forename_variants
+from .lexicon import forename_variants, word_class
 from .records import Attribution, stable_id
 
 #: Values of :attr:`Actor.kind`.
@@ -336,6 +336,10 @@ def _country_reason(f: Form) -> str:
             "possessive": f"possessive of {f.key}", "region": f"a region of {f.key}"}.get(f.how, "name")
 
 
+# One lower-case word for a kind of body ("government", "party", "committee"): names no body by itself.
+_BARE_BODIES = word_class("org_noun") | word_class("org_noun_any") | word_class("government_noun")
+
+
 def _resolve_bodies(res: Resolution, mentions: List[_Mention]) -> None:
     """Organizations and groups, keyed by (affiliation, head words)."""
     bodies = [m for m in mentions if m.form.shape in ("organization", "group")]
@@ -362,6 +366,11 @@ def _resolve_bodies(res: Resolution, mentions: List[_Mention]) -> None:
         if pick:
             m.actor = pick
             m.reason = f"same article as {res.actors[pick].label}"
+            continue
+        if f.shape == "organization" and f.text.islower() and f.key in _BARE_BODIES:
+            # "the government", "the party", "the committee" that neither the article nor
+            # the corpus ties to a body: a bare role noun is no actor
+            m.actor, m.reason = None, ""
             continue
         a = res._ensure(f.shape, f"|{f.key}", f.text)
         m.actor, m.reason = a.id, "same body"

@@ -444,3 +444,13 @@ def test_a_country_in_a_clause_after_the_name_or_ending_it_is_no_affiliation():
     res = resolve(attrs)
     # a clause saying what the person heads still gives the affiliation
     assert [res.actors[res.speaker(a.id)].affiliation for a in attrs] == ["", "", "Armenia", "Norway"]
+
+
+def test_a_bare_body_noun_nothing_resolves_is_no_actor():
+    attrs = [attr("a1", "say", "government", kind="organization"),
+             attr("a2", "say", "party", kind="organization"),
+             attr("a3", "say", "Harbour Council", kind="organization")]
+    res = resolve(attrs)
+    assert res.speaker(attrs[0].id) is None and res.speaker(attrs[1].id) is None
+    assert res.actors[res.speaker(attrs[2].id)].label == "Harbour Council"
+    assert not any(a.label in ("government", "party") for a in res.actors.values())
