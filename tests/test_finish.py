@@ -316,6 +316,22 @@ def test_a_rejection_of_that_idea_answers_the_statement_just_before_it():
     assert rejection("The court sat late. It rained. The lawyers went home. ").target_actor is None
 
 
+def test_a_response_that_names_nobody_answers_the_statement_just_before_it():
+    def response(between: str):
+        text = (f"Peter Brown insisted there had been no deal. {between}"
+                "Mary Jones countered that two deals had been struck.")
+        attrs = finished(text, [Candidate(at(text, "insisted"), at(text, "there had been no deal"),
+                                          at(text, "Peter Brown")),
+                                Candidate(at(text, "countered"), at(text, "two deals had been struck"),
+                                          at(text, "Mary Jones"))])
+        return by_cue(attrs)["countered"]
+
+    a = response("")
+    assert a.act == "respond"
+    assert target(a) == ("Peter Brown", "person") and a.target_actor.via == "answers"
+    assert response("The court sat late. It rained. The lawyers went home. ").target_actor is None
+
+
 # -- interviews ----------------------------------------------------------------------------------
 
 INTERVIEW = ("Tom Green supplies flour to bakeries. We interviewed Jane Doe about the bakery she runs.\n\n"
