@@ -20,8 +20,6 @@ from .lexicon import ANSWERING_ACTS, DATA, titles, word_class
 _HONORIFICS = word_class("honorific")
 # Relational words the title lexicon lists that say nothing about an office.
 _NOT_TITLES = word_class("not_title")
-# Honorifics a surname follows ("Ms King"), not an office ("Lord Chancellor", "Madam Speaker").
-_NAME_HONORIFICS = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr"])
 _FUNCTION_WORDS = word_class("function")
 _PRONOUNS = (word_class("pronoun_male") | word_class("pronoun_female") | word_class("pronoun_neuter")
              | word_class("pronoun_plural") | word_class("pronoun_first") | word_class("pronoun_second"))
@@ -295,7 +293,7 @@ def _split_title(words: List[str], *, listed: bool = False, person: bool = False
                 hit = n
                 break
         if hit == 1 and i == len(words) - 1 and words[i][:1].isupper() and i > 0 and (
-                lower[i - 1].rstrip(".") in _NAME_HONORIFICS and lower[i] not in word_class("address_title")
+                lower[i - 1].rstrip(".") in word_class("name_honorific") and lower[i] not in word_class("address_title")
                 or lower[i] in word_class("title_surname") and _name_before(words, rest, i, person)):
             hit = 0  # "Ms King", "Gerald Judge": a surname that is also a title word
         if hit and not (hit == 1 and lower[i] in _NOT_TITLES):
@@ -315,11 +313,8 @@ def _split_title(words: List[str], *, listed: bool = False, person: bool = False
                 # name follows are its portfolio.
                 title.extend(rest[cut:])
                 rest = rest[:cut]
-            elif rest and not title and not honor and i + hit == len(words) and not listed and len(rest) <= 2 \
-                    and all(w[:1].isupper() for w in rest + [words[i]]) and _portfolio(rest) and not words[i].isupper() \
-                    and not any(_forenames().get(w) for w in rest) \
-                    and (lower[i] not in word_class("title_surname") or all(w.lower() in word_class("title_rank") for w in rest)) \
-                    and not known_body(" ".join(rest)) and not geo.lookup(" ".join(rest)):
+            elif rest and not title and not honor and not listed and i + hit == len(words) \
+                    and _capitalised_office(rest, words[i]):
                 # "the Foreign Secretary", "Environment Secretary": capitalised words before a
                 # title that ends the phrase are its portfolio too
                 title.extend(rest)
@@ -340,6 +335,19 @@ def _split_title(words: List[str], *, listed: bool = False, person: bool = False
             rest.append(words[i])
             i += 1
     return title, honor, rest
+
+
+def _capitalised_office(before: Sequence[str], title: str) -> bool:
+    """Whether one or two capitalised words before a capitalised title that ends the phrase
+    are its portfolio ("Foreign Secretary", "Chief Constable"), not a name ("Mervyn King"),
+    a body ("Labour Leader") or a place ("US Secretary"). An acronym title ("Smith MP")
+    follows a name."""
+    phrase = " ".join(before)
+    return (len(before) <= 2 and all(w[:1].isupper() for w in [*before, title]) and not title.isupper()
+            and _portfolio(before) and not any(_forenames().get(w) for w in before)
+            and (title.lower() not in word_class("title_surname")
+                 or all(w.lower() in word_class("title_rank") for w in before))
+            and not known_body(phrase) and not geo.lookup(phrase))
 
 
 def _name_before(words: Sequence[str], rest: Sequence[str], i: int, person: bool) -> bool:
@@ -426,11 +434,6 @@ def _media_name(words: Sequence[str]) -> bool:
             and not (_forenames().get(words[0]) or words[0].lower().rstrip(".") in _HONORIFICS))
 
 
-_MEDIA_SORTS = {"newspaper": "media_print", "paper": "media_print", "tabloid": "media_print",
-                "broadcaster": "media_broadcast", "network": "media_broadcast", "channel": "media_broadcast",
-                "station": "media_broadcast"}
-
-
 def is_media_name(text: str, noun: Optional[str] = None) -> bool:
     """A publication's or broadcaster's name: "the Daily Telegraph", "Fox News", or a
     well-known body whose name is one ("BBC": British Broadcasting Corporation). With
@@ -441,14 +444,16 @@ def is_media_name(text: str, noun: Optional[str] = None) -> bool:
         # the name's last word says the sort ("Daily Telegraph"); any word of a well-known
         # body's name ("British Broadcasting Corporation")
         heads = {w.lower() for w in (words if body is not None else words[-1:])}
-        sort = _MEDIA_SORTS.get(noun)
+        sort = ("media_print" if noun in word_class("media_noun_print") else
+                "media_broadcast" if noun in word_class("media_noun_broadcast") else None)
         if not (noun in heads if sort is None else heads & word_class(sort)):
             return False
     named = [w for w in words if w.lower() != "the"]
     if body is None and len(named) == 1 and named[0][:1].isupper() and named[0].lower() in word_class("media_head"):
         return True  # "The Times", "the Guardian"
-    return _media_name(words) or any(w.lower() in word_class("media_head") for w in words if w[:1].isupper()) \
-        and body is not None
+    if body is not None:
+        return any(w[:1].isupper() and w.lower() in word_class("media_head") for w in words)
+    return _media_name(words)
 
 
 def _org_lead(words: Sequence[str]) -> bool:
