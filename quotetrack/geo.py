@@ -194,25 +194,22 @@ def find(text: str) -> List[Mention]:
     ``find("Armenia's Prime Minister")`` -> one mention of Armenia over ``Armenia's``.
     Only forms that start with a capital letter are searched, so "us" and "chad" stay words.
     """
-    _, _, by_tokens, longest = _tables()
+    firsts = _first_words()
     toks = [(m.start(), m.end(), m.group()) for m in _TOKEN.finditer(text)]
     out: List[Mention] = []
     i = 0
     while i < len(toks):
+        word = toks[i][2]
         hit = None
-        if toks[i][2][:1].isupper():
-            for n in range(min(longest, len(toks) - i), 0, -1):
-                words = [t[2] for t in toks[i:i + n]]
-                last = words[-1]
-                for variant in (last, _POSSESSIVE.sub("", last), last.rstrip(".")):
-                    m = by_tokens.get(tuple(words[:-1] + [variant]))
-                    if m is not None:
-                        # A sentence's full stop is not part of the mention ("in Moscow.").
-                        cut = len(last) - len(variant) if variant == last.rstrip(".") else 0
-                        hit = (n, m, cut)
-                        break
+        if word[:1].isupper():
+            # Forms of several words start with this very word (only the last word of a
+            # form may carry a possessive or a full stop); the longest goes first.
+            for n in range(min(firsts.get(word, 1), len(toks) - i), 1, -1):
+                hit = _match([t[2] for t in toks[i:i + n]])
                 if hit:
                     break
+            else:
+                hit = _one_word(word)
         if hit:
             n, m, cut = hit
             start, end = toks[i][0], toks[i + n - 1][1] - cut
@@ -224,3 +221,32 @@ def find(text: str) -> List[Mention]:
         else:
             i += 1
     return out
+
+
+def _match(words: List[str]) -> Optional[Tuple[int, Match, int]]:
+    """(words, the form's match, characters cut off the last word) when ``words`` is a form,
+    the last word as written, without a possessive, or without a full stop, in that order."""
+    by_tokens = _tables()[2]
+    last = words[-1]
+    for variant in (last, _POSSESSIVE.sub("", last), last.rstrip(".")):
+        m = by_tokens.get(tuple(words[:-1] + [variant]))
+        if m is not None:
+            # A sentence's full stop is not part of the mention ("in Moscow.").
+            return len(words), m, len(last) - len(variant) if variant == last.rstrip(".") else 0
+    return None
+
+
+@lru_cache(maxsize=65536)
+def _one_word(word: str) -> Optional[Tuple[int, Match, int]]:
+    return _match([word])
+
+
+@lru_cache(maxsize=None)
+def _first_words() -> Dict[str, int]:
+    """For each first word of a form of two or more words, the longest such form's length
+    in words: :func:`find` tries longer matches only at these words, and no longer ones."""
+    firsts: Dict[str, int] = {}
+    for key in _tables()[2]:
+        if len(key) > 1:
+            firsts[key[0]] = max(firsts.get(key[0], 1), len(key))
+    return firsts

@@ -82,6 +82,65 @@ def test_find_inside_a_phrase():
         "Democratic Republic of the Congo"]
 
 
+def _find_by_every_length(text):
+    """geo.find as first written: at each capitalised word, every length from the longest
+    form down, each with the last word as written, without a possessive, without a stop."""
+    _, _, by_tokens, longest = geo._tables()
+    toks = [(m.start(), m.end(), m.group()) for m in geo._TOKEN.finditer(text)]
+    out, i = [], 0
+    while i < len(toks):
+        hit = None
+        if toks[i][2][:1].isupper():
+            for n in range(min(longest, len(toks) - i), 0, -1):
+                words = [t[2] for t in toks[i:i + n]]
+                last = words[-1]
+                for variant in (last, geo._POSSESSIVE.sub("", last), last.rstrip(".")):
+                    m = by_tokens.get(tuple(words[:-1] + [variant]))
+                    if m is not None:
+                        hit = (n, m, len(last) - len(variant) if variant == last.rstrip(".") else 0)
+                        break
+                if hit:
+                    break
+        if hit:
+            n, m, cut = hit
+            start, end = toks[i][0], toks[i + n - 1][1] - cut
+            if end < len(text) and text[end] in "'’":
+                end += 1
+            out.append(geo.Mention(start, end, m.country, m.how))
+            i += n
+        else:
+            i += 1
+    return out
+
+
+def test_find_skips_words_that_start_no_form_and_finds_what_the_full_search_finds():
+    """find() tries a long match only at words that start a form of several words: the same
+    mentions as trying every length at every capitalised word, on phrases built from every
+    form in the table (possessives, full stops, cut and run-on forms, case changes)."""
+    import random
+
+    rng = random.Random(7)
+    forms = sorted({f for c in geo.countries()
+                    for f in (c.name,) + c.aliases + c.demonyms + c.capitals + c.seats})
+    fillers = ["said", "The", "Minister", "of", "and", "New", "South", "Republic", "the", "U.S.",
+               "President", "Kim's", "North", "Democratic", "Islamic", "St.", "Mr", "’s", "."]
+    texts = []
+    for form in forms:
+        words = form.split()
+        texts += [form, form + "'s", form + "’s", form + ".", form + "s'", f"the {form} said",
+                  form.upper(), form.lower(), " ".join(words[:-1]) + " Xyz", form + " " + form,
+                  " ".join(words[:1] + ["of"] + words[1:]), f"({form}), {rng.choice(forms)}."]
+    for _ in range(3000):
+        texts.append(" ".join(rng.choice(forms + fillers) for _ in range(rng.randint(1, 9))))
+    found = 0
+    for text in texts:
+        expected = _find_by_every_length(text)
+        assert geo.find(text) == expected, text
+        found += len(expected)
+    assert found > len(forms)  # the phrases do hold mentions, of several words too
+    assert any(len(m.country.split()) > 1 for m in geo.find("the United Arab Emirates' envoy"))
+
+
 def test_lookups_build_the_table_once(monkeypatch):
     """``country_of`` runs for every speaker: the table is read and indexed once, not per lookup.
 

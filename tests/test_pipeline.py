@@ -3,6 +3,7 @@ failures) and extract_files (one articles.csv row per input, warnings kept, coun
 import csv
 import io
 import json
+import pickle
 import subprocess
 import sys
 
@@ -29,6 +30,44 @@ def test_two_workers_give_the_same_results_in_input_order():
     assert [r.article.article_id for r in two] == [f"a{i}" for i in range(len(TEXTS))]
     assert [r.attributions for r in one] == [r.attributions for r in two]
     assert all(r.attributions and r.error is None for r in one)
+
+
+def test_workers_send_back_only_what_is_new_and_the_parent_rebuilds_the_result(monkeypatch):
+    from quotetrack.extract import make_tagger
+
+    monkeypatch.setattr(pipeline, "_WORKER_ANNOTATOR", BuiltinAnnotator())
+    monkeypatch.setattr(pipeline, "_WORKER_TAGGER", make_tagger("crf"))
+    article = articles()[0]
+    sent_back, attributions, error = pipeline._worker_run(article)
+    assert sent_back is None and error is None and attributions
+    assert article.text.encode() not in pickle.dumps((sent_back, attributions, error))
+    # An article extraction had to change (a lone surrogate) comes back whole.
+    odd = Article("odd", TEXTS[1] + " \ud800")
+    sent_back, _, _ = pipeline._worker_run(odd)
+    assert sent_back is not None and sent_back.text == TEXTS[1] + " \ufffd"
+
+
+def test_two_workers_give_each_result_its_own_article():
+    items = articles()
+    items[3] = Article("a3", TEXTS[3] + " \udfff")  # cleaned by the worker
+    pre = BuiltinAnnotator().annotate_one(Article("pre", TEXTS[4]))
+    one = list(run(items + [pre], jobs=1))
+    two = list(run(items + [pre], jobs=2))
+    assert [r.article for r in two] == [r.article for r in one]
+    assert two[3].article.text.endswith("\ufffd") and two[5].article is pre.article
+    assert all(r.article is a for r, a in zip(two, items) if r.article.article_id != "a3")
+    assert [r.attributions for r in two] == [r.attributions for r in one]
+
+
+def test_a_single_process_run_puts_the_garbage_collector_back_as_it_was():
+    import gc
+
+    before = gc.get_threshold(), gc.get_freeze_count()
+    results = run(articles(), jobs=1)
+    next(results)
+    assert gc.get_threshold() == pipeline._GC_THRESHOLD  # tuned while it runs
+    assert list(results)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_pre_annotated_items_skip_the_annotator_and_keep_their_place():

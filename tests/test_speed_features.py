@@ -10,16 +10,19 @@ versions they replace.
 """
 import random
 import re
+import struct
 from dataclasses import FrozenInstanceError
 
+import numpy as np
 import pycrfsuite
 import pytest
 
+from quotetrack import geo
 from quotetrack.doc import Token
 from quotetrack.extract import tagger as T
 from quotetrack.nlp import builtin, ner
 from quotetrack.nlp.builtin import BuiltinAnnotator, make_tokens, split_sentences, tokenize
-from quotetrack.nlp.crfmodel import ModelFormatError, model_attributes
+from quotetrack.nlp.crfmodel import LinearChainCRF, ModelFormatError, model_attributes, read_model
 from quotetrack.records import Article
 
 # Made-up text that exercises every kind of feature: quotes of several styles (nested,
@@ -73,21 +76,172 @@ def test_model_attributes_refuse_other_files(tmp_path):
         model_attributes(cut)
 
 
+def _as_crfsuite_reads(items, index):
+    """Attribute ids of items of strings as crfsuite finds them: each string up to a NUL
+    byte, the unknown ones dropped."""
+    heads = [[x.split(b"\0", 1)[0] for x in item] for item in items]
+    return [[index[x] for x in item if x in index] for item in heads]
+
+
 @pytest.mark.parametrize("text", [ARTICLE, ODD, "said", "\u201c"])
 def test_tagger_features_agree_with_paragraph_features(text):
     doc = _annotated(text)
     tagger = T.default_tagger()
-    known = tagger._features.known
-    assert known == model_attributes(T.MODEL_PATHS["role"]) | model_attributes(T.MODEL_PATHS["content"])
+    known = model_attributes(T.MODEL_PATHS["role"]) | model_attributes(T.MODEL_PATHS["content"])
+    index = tagger._features.index  # tagging gives the models attribute ids
+    assert tagger._features.known == known == set(index)
     every = T.TaggingFeatures(None)
+    kept = T.TaggingFeatures(known)
     assert doc.paragraphs()
     for a, b in doc.paragraphs():
         plain = T.paragraph_features(doc, a, b)
         assert every(doc, a, b) == _encoded(plain)
-        fast = tagger._features(doc, a, b)
+        fast = kept(doc, a, b)
         assert fast == _encoded(plain, known)
+        assert tagger._features(doc, a, b) == _as_crfsuite_reads(_encoded(plain), index)
         for model in tagger._taggers.values():
             assert model.tag(pycrfsuite.ItemSequence(fast)) == model.tag(pycrfsuite.ItemSequence(plain))
+
+
+# -- LinearChainCRF: the labels pycrfsuite gives, from the model file ------------------------
+
+def _pycrfsuite(path):
+    t = pycrfsuite.Tagger()
+    t.open(str(path))
+    return t
+
+
+@pytest.mark.parametrize("path", [T.MODEL_PATHS["role"], T.MODEL_PATHS["content"], ner.MODEL_PATH])
+def test_read_model_reads_the_weights_pycrfsuite_dumps(path):
+    labels, attrs, state, trans = read_model(path)
+    info = _pycrfsuite(path).info()
+    assert labels == list(info.labels) and set(attrs) == {a.encode() for a in info.attributes}
+    aid = {a: k for k, a in enumerate(attrs)}
+    expected = {(aid[a.encode()], labels.index(lab)): w for (a, lab), w in info.state_features.items()}
+    assert {k: state[k] for k in expected} == pytest.approx(expected, abs=1e-6)  # the dump prints 6 decimals
+    assert (state != 0).sum() == len(expected)
+    assert {(labels.index(x), labels.index(y)): trans[labels.index(x), labels.index(y)]
+            for x, y in info.transitions} == pytest.approx(
+        {(labels.index(x), labels.index(y)): w for (x, y), w in info.transitions.items()}, abs=1e-6)
+
+
+def _random_items(attrs, rnd, n):
+    """Items drawn from a model's attributes, with unknown strings, NUL bytes, repeats and
+    empty items among them."""
+    pool = list(attrs) + [b"no-such-attribute", b"w=\0x", attrs[0] + b"\0tail", b""]
+    return [[rnd.choice(pool) for _ in range(rnd.choice([0, 1, 3, 12, 40]))] for _ in range(n)]
+
+
+def test_linear_chain_crf_labels_as_pycrfsuite_does():
+    rnd = random.Random(3)
+    crf = LinearChainCRF([T.MODEL_PATHS["role"], T.MODEL_PATHS["content"]])
+    taggers = [_pycrfsuite(T.MODEL_PATHS["role"]), _pycrfsuite(T.MODEL_PATHS["content"])]
+    attrs = sorted(crf.index)
+    # Real paragraphs, then random ones (long, single items, empty ones).
+    seqs = [T.TaggingFeatures(None)(doc, a, b) for doc in (_annotated(ARTICLE), _annotated(ODD))
+            for a, b in doc.paragraphs()]
+    seqs += [_random_items(attrs, rnd, n) for n in (1, 2, 5, 60, 300, 0, 7)]
+    got = crf.tag(seqs)
+    for k, t in enumerate(taggers):
+        assert got[k] == [t.tag(pycrfsuite.ItemSequence(s)) if s else [] for s in seqs]
+    assert crf.tag_ids([[crf.ids(item) for item in s] for s in seqs]) == got
+    assert crf.tag([]) == [[], []] and crf.tag([[]]) == [[[]], [[]]]
+
+
+def test_linear_chain_crf_adds_the_weights_in_crfsuites_order():
+    """State scores bit for bit: 0.0, then each attribute's weight in the item's order (a
+    float sum in another order can differ in the last bit, and a label with it)."""
+    rnd = random.Random(11)
+    crf = LinearChainCRF([T.MODEL_PATHS["role"], T.MODEL_PATHS["content"]])
+    items = [crf.ids(item) for item in _random_items(sorted(crf.index), rnd, 200)]
+    items.append([])
+    sizes = np.array([len(i) for i in items])
+    got = crf._state_scores(np.array([x for i in items for x in i], dtype=np.intp), sizes).tolist()
+    W = crf._W.tolist()
+    for item, row in zip(items, got):
+        expected = [0.0] * len(row)
+        for a in item:
+            for label in range(len(row)):
+                expected[label] += W[a][label]
+        assert row == expected
+
+
+def _crfsuite_viterbi(trans, rows):
+    """crf1dc_viterbi as crfsuite's C code has it: max_score starts at -FLOAT_MAX and a
+    score replaces it only when greater; the last label is the first best one."""
+    L, T_ = len(trans), len(rows)
+    alpha, back = [list(rows[0])], [None]
+    for t in range(1, T_):
+        cur, bk = [], []
+        for j in range(L):
+            best, arg = -1.7976931348623157e308, -1
+            for i in range(L):
+                score = alpha[-1][i] + trans[i][j]
+                if best < score:
+                    best, arg = score, i
+            bk.append(arg)
+            cur.append(best + rows[t][j])
+        alpha.append(cur)
+        back.append(bk)
+    best, last = -1.7976931348623157e308, 0
+    for i in range(L):
+        if best < alpha[-1][i]:
+            best, last = alpha[-1][i], i
+    path = [last]
+    for t in range(T_ - 1, 0, -1):
+        path.append(back[t][path[-1]])
+    return path[::-1]
+
+
+def test_the_written_out_viterbi_breaks_ties_as_crfsuite_does():
+    from quotetrack.nlp.crfmodel import _viterbi_code
+
+    rnd = random.Random(2)
+    for L in (1, 2, 3, 5):
+        # Few distinct values: equal scores everywhere.
+        trans = [[rnd.choice([0.0, 0.5, -0.5, 1.0]) for _ in range(L)] for _ in range(L)]
+        decode = _viterbi_code(trans, 1)
+        for _ in range(200):
+            rows = [[9.9] + [rnd.choice([0.0, 0.5, 1.0]) for _ in range(L)] for _ in range(rnd.randint(1, 12))]
+            assert decode(rows, 0, len(rows)) == _crfsuite_viterbi(trans, [r[1:] for r in rows])
+        assert decode([[0.0] * (L + 1)] * 5, 1, 4) == _crfsuite_viterbi(trans, [[0.0] * L] * 3)
+
+
+def test_linear_chain_crf_with_the_entity_model():
+    rnd = random.Random(5)
+    crf = LinearChainCRF([ner.MODEL_PATH])
+    t = _pycrfsuite(ner.MODEL_PATH)
+    raw = tokenize(ARTICLE)
+    seqs = ner.TaggingFeatures(None)([w for w, _, _ in raw], split_sentences(ARTICLE, raw))
+    seqs += [_random_items(sorted(crf.index), rnd, n) for n in (1, 4, 50)]
+    assert crf.tag(seqs)[0] == [t.tag(s) if s else [] for s in seqs]
+
+
+def test_tagger_gives_the_spans_pycrfsuite_gives():
+    fast = T.Tagger()
+    assert fast._crf is not None
+    slow = T.Tagger()
+    slow._crf = None  # the fallback path: pycrfsuite over strings
+    slow._features = T.TaggingFeatures(fast._features.known)
+    for text in (ARTICLE, ODD, "said", " ".join(["He said \"no\"."] * 800)):
+        doc = _annotated(text)
+        tagged = list(fast.tag(doc))
+        assert tagged == list(slow.tag(doc))
+    assert sum(len(spans) for _, spans in tagged) > 100  # a long paragraph, in groups
+
+
+def test_a_model_file_the_reader_does_not_understand_leaves_tagging_to_pycrfsuite(tmp_path):
+    data = bytearray(T.MODEL_PATHS["content"].read_bytes())
+    off_features = struct.unpack_from("<I", data, 28)[0]
+    data[off_features:off_features + 4] = b"XXXX"  # crfsuite never reads the chunk's name
+    odd = tmp_path / "content.crfsuite"
+    odd.write_bytes(bytes(data))
+    with pytest.raises(ModelFormatError):
+        read_model(odd)
+    tagger = T.Tagger({"role": T.MODEL_PATHS["role"], "content": odd})
+    assert tagger._crf is None and tagger._features.index is None
+    doc = _annotated(ARTICLE)
+    assert list(tagger.tag(doc)) == list(T.default_tagger().tag(doc))
 
 
 def test_tagger_features_hold_what_the_text_has():
@@ -117,6 +271,46 @@ def test_entity_features_agree_with_document_features(text):
     for f, p in zip(fast, plain):
         if f:
             assert recognizer._tagger.tag(f) == recognizer._tagger.tag(p)
+
+
+def _entity_word_strings_as_first_written(word):
+    stem, poss = ner.split_possessive(word)
+    w = stem.lower()
+    shp = ner.shape(stem)
+    tc = stem[:1].isupper()
+    own = ["w=" + w, "sh=" + shp, "p2=" + w[:2], "p3=" + w[:3], "s2=" + w[-2:], "s3=" + w[-3:], "s4=" + w[-4:]]
+    if poss:
+        own.append("poss")
+    if tc and stem[1:].islower():
+        own.append("tc")
+    if len(stem) > 1 and stem.isupper():
+        own.append("caps")
+    if any(ch.isdigit() for ch in stem):
+        own.append("dig")
+    if len(stem) <= 2 and stem.isalpha():
+        own.append("short")
+    hon = w.rstrip(".") in ner.honorifics()
+    if hon:
+        own.append("hon")
+    gz = None
+    if tc or stem.isupper():
+        m = geo.lookup(word)
+        if m is not None:
+            gz = m.how
+            own.append("gz=" + gz)
+    nbr = tuple(("w%+d=%s" % (d, w), "sh%+d=%s" % (d, shp)) + (("gz%+d" % d,) if gz else ())
+                + (("hon%+d" % d,) if hon else ()) for d in (-2, -1, 1, 2))
+    return w, tc, ("b", *own), nbr, "bg=" + w + "|"
+
+
+def test_entity_word_strings_as_first_written():
+    rnd = random.Random(4)
+    pieces = ["Mr", "Dr.", "mrs", "Russia", "'s", "\u2019", "3", "\u00b2", "\u0663", "x", "AB", "U.S.", "-",
+              "Saudi", "Baku", "Kremlin", "\u00e9t\u00e9", "\u00c9", "s'", "o", "42nd", "\u00bd", "\u0000"]
+    words = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 4))) for _ in range(3000)]
+    words += [w for w, _, _ in tokenize(ARTICLE)]
+    for w in words:
+        assert ner._make_word_strings(w) == _entity_word_strings_as_first_written(w), w
 
 
 def test_entity_features_hold_what_the_text_has():

@@ -54,6 +54,8 @@ _OPEN_Q = OPEN_ONLY_QUOTES | {"``"}
 _CLOSE_Q = CLOSE_ONLY_QUOTES | {"''"}
 _GAZ_SPLIT = re.compile(r"\w+(?:[-'’ʻ&.]\w+)*\.?|[^\w\s]")
 _NEIGHBOURS = (-2, -1, 1, 2)
+# Per neighbour: the prefixes of its word and shape strings, its gz and hon strings.
+_NEIGHBOUR_PREFIXES = tuple(("w%+d=" % d, "sh%+d=" % d, "gz%+d" % d, "hon%+d" % d) for d in _NEIGHBOURS)
 # Every word split_possessive shortens ends so ($ also matches before a final newline).
 _POSSESSIVE_ENDS = ("'", "’", "'s", "’s", "'\n", "’\n", "'s\n", "’s\n")
 _RSTRIP_DOT = methodcaller("rstrip", ".")
@@ -148,9 +150,10 @@ def _make_word_strings(word: str) -> tuple:
         own.append("tc")
     if len(stem) > 1 and stem.isupper():
         own.append("caps")
-    if any(ch.isdigit() for ch in stem):
+    alpha = stem.isalpha()  # (no letter is a digit: most words skip the digit scan)
+    if not alpha and any(ch.isdigit() for ch in stem):
         own.append("dig")
-    if len(stem) <= 2 and stem.isalpha():
+    if len(stem) <= 2 and alpha:
         own.append("short")
     hon = w.rstrip(".") in honorifics()
     if hon:
@@ -161,8 +164,11 @@ def _make_word_strings(word: str) -> tuple:
         if m is not None:
             gz = m.how
             own.append("gz=" + gz)
-    nbr = tuple(("w%+d=%s" % (d, w), "sh%+d=%s" % (d, shp)) + (("gz%+d" % d,) if gz else ())
-                + (("hon%+d" % d,) if hon else ()) for d in _NEIGHBOURS)
+    if gz or hon:
+        nbr = tuple((w_ + w, sh_ + shp) + ((gz_,) if gz else ()) + ((hon_,) if hon else ())
+                    for w_, sh_, gz_, hon_ in _NEIGHBOUR_PREFIXES)
+    else:
+        nbr = tuple((w_ + w, sh_ + shp) for w_, sh_, _, _ in _NEIGHBOUR_PREFIXES)
     return w, tc, ("b", *own), nbr, "bg=" + w + "|"
 
 
