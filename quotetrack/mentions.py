@@ -551,7 +551,8 @@ _DATELINE = re.compile(r"^[A-Z][A-Z .'-]+,\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s*(?:\
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})\. (?=[A-Z])")
 _PAREN = re.compile(r"\s*[(\[].*$", re.S)
 _OF_BODY = re.compile(r"^(.*?[A-Z][\w.'’-]*)\s+(?:of|for|at)\s+(?:the\s+)?([A-Z].*)$")
-_TRAILING_NAME = re.compile(r"^(.*?\S)\s+((?:[A-Z][\w.'’&-]*\s*)+)$")
+_AMPERSAND_NAME = re.compile(r"\b[A-Z][\w'’.-]*\s+&\s+[A-Z]")
+_TRAILING_NAME = re.compile(r"^(.*?\S)\s+([A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|&))*)\s*$")
 _BODY_PERSON = re.compile(r"^(.*?\S)['’]s\s+((?:[A-Z][\w.'’-]*\s+)+[A-Z][\w'’-]*)$")
 _FOR_BODY = re.compile(r"\b(?:for|of|at|from|with)\s+(\S.*)$")
 
@@ -1009,9 +1010,13 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
 
     if kind is None:
         tail = _TRAILING_NAME.search(text)
-        if tail and known_body(tail.group(2)) is not None and tail.group(1).strip().islower():
-            # "agriculture department Defra": a description, then the body's name
-            return parse_mention(tail.group(2), role=role, act=act)
+        described = tail.group(1).strip() if tail else ""
+        if tail and described.islower() and (known_body(tail.group(2)) is not None or described.split()[-1] in
+                                             word_class("org_noun_any") | word_class("body_kind")):
+            # "agriculture department Defra"; "accountancy firm Ernst & Young", "campaign group
+            # Liberty": a description ending with a kind of body, then the body's name
+            return parse_mention(tail.group(2), role=role, act=act,
+                                 kind=None if known_body(tail.group(2)) is not None else "organization")
     if kind in (None, "person", "organization"):
         owned = _BODY_PERSON.match(text)
         body_of = known_body(owned.group(1)) if owned else None
@@ -1085,6 +1090,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
 
     if kind in ("organization", "group"):
         return Form(kind, " ".join(low), shown, aff)
+    if kind in (None, "person") and _AMPERSAND_NAME.search(text) and all(w[:1].isupper() for w in words) \
+            and not any(w.lower().rstrip(".") in _HONORIFICS for w in words):
+        return Form("organization", " ".join(low), shown, aff)  # "Ernst & Young": no person's name has "&"
     head = _org_head(words) if kind is None else 0
     if kind is None and not head and _org_lead(words):
         return Form("organization", " ".join(low), shown, aff)

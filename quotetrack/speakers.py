@@ -23,7 +23,7 @@ from .lexicon import ANSWERING_ACTS, OPENING_QUOTES, is_quote, titles
 from . import geo
 from .mentions import (Form, conjuncts, fold, forename_gender, is_forename, is_media_name, known_body,
                        parse_mention, parse_targets, people_noun, names_an_actor, portfolio_lists, pronoun_class,
-                       speaks_for_body, title_words, titled_name, word_class)
+                       speaks_for_body, title_body, title_words, titled_name, word_class)
 from .records import Span, Speaker, stable_id
 
 # NER types (Stanza's, CoreNLP's, GUM's, ours) -> what the inventory keeps them as.
@@ -731,6 +731,13 @@ class SpeakerResolver:
         form = parse_mention(text)
         if form is None:
             return None
+        if form.role in word_class("spokesperson") and form.kind == "organization" \
+                and words[0].lower() == "the":
+            # "the Lib Dem spokesman" after "Lib Dem spokesman Vince Cable": the person the
+            # article named in that role for that body, not the body
+            named = self._role_holder(form, before=source.start)
+            if named is not None:
+                return named
         hint = self._entity_kind(source, form.name)
         if hint == "organization" and form.shape == "full" and (
                 forename_gender(form.text) or any(w.lower().rstrip(".") in word_class("honorific") for w in words)
@@ -982,6 +989,23 @@ class SpeakerResolver:
                     if form.affiliation and sp.affiliation and fold(form.affiliation) != fold(sp.affiliation):
                         continue
                     best = n
+        return self._named_speaker(best, "title") if best else None
+
+    def _role_holder(self, form: Form, *, before: int) -> Optional[Speaker]:
+        """The last person named before ``before`` with ``form``'s role as their title's last
+        word and ``form``'s body opening it or as their affiliation ("Lib Dem spokesman Vince
+        Cable" for "the Lib Dem spokesman")."""
+        best = None
+        for n in self._named_before(before):
+            sp = n.speaker
+            if sp.kind == "person" and not sp.title and fold(sp.name) in self.people:
+                sp = self.people[fold(sp.name)][0]  # the title a fuller mention gave them
+            if sp.kind != "person" or not sp.title or title_words(sp.title).split()[-1:] != [form.role]:
+                continue
+            body, _ = title_body(sp.title)
+            lead = " ".join(w for w in sp.title.split() if w[:1].isupper())  # "Green" of "Green spokeswoman"
+            if fold(form.name) in (fold(body or ""), fold(sp.affiliation or ""), fold(lead)):
+                best = n
         return self._named_speaker(best, "title") if best else None
 
     def _nearest_body(self, before: int) -> Optional[Speaker]:

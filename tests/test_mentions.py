@@ -595,3 +595,17 @@ def test_an_of_inside_a_title_sets_off_no_affiliation():
 @pytest.mark.parametrize("text", ["Many", "those", "many of whom", "Others", "our correspondent"])
 def test_counted_people_and_our_own_reporter_name_nobody(text):
     assert parse_mention(text) is None
+
+
+@pytest.mark.parametrize("text, key", [
+    ("accountancy firm Hale & Lund", "hale lund"),   # a kind of body, then its name: the body
+    ("campaign group Fairway", "fairway"),
+])
+def test_a_description_ending_with_a_kind_of_body_then_its_name_is_the_body(text, key):
+    form = parse_mention(text)
+    assert (form.shape, form.key) == ("organization", key)
+
+
+@pytest.mark.parametrize("text, kind", [("Hale & Lund", None), ("Hale & Lund", "person")])
+def test_capitalised_names_joined_by_an_ampersand_are_a_body(text, kind):
+    assert parse_mention(text, kind=kind).shape == "organization"

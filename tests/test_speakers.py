@@ -635,3 +635,16 @@ def test_an_office_joined_to_a_name_is_one_speaker_even_when_tagged_as_an_entity
     # the recognizer's premise here: "Former Foreign Secretary" typed as an organization
     _, r = resolver(text, entities=[Entity(i, i + 3, "ORG"), Entity(i + 6, i + 8, "PERSON")])
     assert r.resolve(span(text, "Former Foreign Secretary and party leader Dana Whitlock")).name == "Dana Whitlock"
+
+
+def test_the_party_spokesman_is_the_person_named_in_that_role():
+    text = ("Green spokeswoman Ann Lee said the figures did not add up. Mr Reed set money aside. "
+            "But the Green spokeswoman questioned whether the money was new. She urged a vote. "
+            "A Harbour Council spokesman said the plan would fail.")
+    _, r = annotated(text)
+    resolved(r, text, "Green spokeswoman Ann Lee")
+    assert resolved(r, text, "the Green spokeswoman").name == "Ann Lee"
+    assert resolved(r, text, "She").name == "Ann Lee"
+    # nobody named in that role for that body: the body speaks, the role kept
+    sp = resolved(r, text, "A Harbour Council spokesman")
+    assert (sp.kind, sp.role) == ("organization", "spokesman")
