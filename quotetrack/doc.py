@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
+from itertools import compress
 from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from .records import Article
@@ -121,13 +122,20 @@ class AnnotatedArticle:
 
 
 def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
-    """Entity spans from per-token BIOES (or BIO) NER tags; None counts as "O"."""
+    """Entity spans from per-token BIOES (or BIO) NER tags; None and "" count as "O".
+
+    Only the tagged tokens are visited (most are "O"): a gap between two of them is an "O",
+    which ends an open entity.
+    """
     out: List[Entity] = []
     start, typ = None, None
-    for i, tag in enumerate(list(tags) + ["O"]):
-        tag = tag or "O"
-        prefix, _, t = tag.partition("-")
-        if prefix in ("B", "S") or tag == "O" or (prefix in ("I", "E") and t != typ):
+    last = -2
+    for i in compress(range(len(tags)), map(_tagged, tags)):
+        if start is not None and i != last + 1:
+            out.append(Entity(start, last + 1, typ))
+            start, typ = None, None
+        prefix, _, t = tags[i].partition("-")
+        if prefix in ("B", "S") or (prefix in ("I", "E") and t != typ):
             if start is not None:
                 out.append(Entity(start, i, typ))
                 start, typ = None, None
@@ -136,4 +144,11 @@ def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
         if prefix in ("E", "S") and start is not None:
             out.append(Entity(start, i + 1, typ))
             start, typ = None, None
+        last = i
+    if start is not None:
+        out.append(Entity(start, last + 1, typ))
     return out
+
+
+def _tagged(tag: Optional[str]) -> bool:
+    return bool(tag) and tag != "O"

@@ -526,3 +526,33 @@ def test_honorifics_and_surnames_agree_with_the_word_by_word_loops():
         ner.propagate_surnames(words, got)
         _surnames_every_word(words, want)
         assert got == want
+
+
+def _entities_reference(tags):
+    """entities_from_tags as it was: one step per token (the reference the fast one must equal)."""
+    from quotetrack.doc import Entity
+    out, start, typ = [], None, None
+    for i, tag in enumerate(list(tags) + ["O"]):
+        tag = tag or "O"
+        prefix, _, t = tag.partition("-")
+        if prefix in ("B", "S") or tag == "O" or (prefix in ("I", "E") and t != typ):
+            if start is not None:
+                out.append(Entity(start, i, typ))
+                start, typ = None, None
+        if prefix in ("B", "S", "I", "E") and t and start is None:
+            start, typ = i, t
+        if prefix in ("E", "S") and start is not None:
+            out.append(Entity(start, i + 1, typ))
+            start, typ = None, None
+    return out
+
+
+def test_entities_from_tags_equals_the_token_by_token_reading():
+    import random
+    from quotetrack.doc import entities_from_tags
+    rng = random.Random(7)
+    pool = ["O", "O", "O", None, "", "B-PERSON", "I-PERSON", "E-PERSON", "S-PERSON", "B-ORG", "I-ORG",
+            "E-ORG", "S-GPE", "I-GPE", "X", "B-", "I-MISC"]
+    for _ in range(3000):
+        tags = [rng.choice(pool) for _ in range(rng.randint(0, 25))]
+        assert entities_from_tags(tags) == _entities_reference(tags), tags
