@@ -537,8 +537,11 @@ def _affiliation(value: Optional[str]) -> Optional[str]:
 
 
 def _name_span(words: List[str]) -> List[str]:
-    """From the first to the last capitalised word: keeps particles ("Ursula von der Leyen")."""
+    """From the first to the last capitalised word: keeps particles ("Ursula von der Leyen");
+    a sentence opener capitalised at the start ("Earlier chief constable Green") is no part."""
     caps = [i for i, w in enumerate(words) if w[:1].isupper()]
+    if len(caps) > 1 and caps[0] == 0 and words[0].lower() in word_class("opener"):
+        caps = caps[1:]
     return words[caps[0]:caps[-1] + 1] if caps else []
 
 
@@ -975,8 +978,9 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
     if low_words[0] in word_class("quantifier") | word_class("demonstratives") and (
             len(low_words) == 1 or low_words[1:] in (["of", "whom"], ["of", "them"], ["of", "those"])):
         return None  # "Many", "those", "many of whom": people the phrase counts, not names
-    if low_words[0] in ("our", "my") and len(low_words) <= 3 and kind is None:
-        return None  # "our correspondent": the publication's own reporter, unnamed
+    if low_words[0] in ("our", "my") and len(low_words) <= 3 and kind is None \
+            and low_words[-1] not in word_class("document_noun"):
+        return None  # "our correspondent": the publication's own reporter, unnamed ("our research" speaks for its author)
     if kind is None and len(shown.split()) == 1 and not (len(shown) > 1 and shown.isupper()) \
             and (shown.lower() in _PRONOUNS or shown.lower() in word_class("relative")):
         return None  # pronouns name nobody by themselves ("who" is no WHO): see quotetrack.speakers

@@ -106,10 +106,12 @@ class _Named:
 
 
 def _not_an_office(text: str) -> bool:
-    """Whether a phrase is more than a title ("Former Secretary of State" is an office, which
-    "and" joins to the same person's name, not a second speaker)."""
+    """Whether a phrase the recognizer tagged whole reads as a person's full name or a country
+    ("Tony Blair"), not a title ("Former Secretary of State", which "and" joins to the same
+    person's name) nor one word of a longer body's name ("the Public" of "the Public and
+    Commercial Services union")."""
     form = parse_mention(text)
-    return form is not None and form.shape != "title"
+    return form is not None and form.shape in ("full", "country")
 
 
 def _lead_in_pronoun(words: List[str]) -> bool:

@@ -609,3 +609,12 @@ def test_a_description_ending_with_a_kind_of_body_then_its_name_is_the_body(text
 @pytest.mark.parametrize("text, kind", [("Hale & Lund", None), ("Hale & Lund", "person")])
 def test_capitalised_names_joined_by_an_ampersand_are_a_body(text, kind):
     assert parse_mention(text, kind=kind).shape == "organization"
+
+
+@pytest.mark.parametrize("text, shape, key", [
+    ("Earlier chief constable Green", "surname", "green"),   # a sentence opener is no forename
+    ("Our research", "document", "research"),                # "our" + a document: its author speaks
+])
+def test_openers_and_our_documents(text, shape, key):
+    form = parse_mention(text)
+    assert (form.shape, form.key) == (shape, key)

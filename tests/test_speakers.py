@@ -648,3 +648,12 @@ def test_the_party_spokesman_is_the_person_named_in_that_role():
     # nobody named in that role for that body: the body speaks, the role kept
     sp = resolved(r, text, "A Harbour Council spokesman")
     assert (sp.kind, sp.role) == ("organization", "spokesman")
+
+
+def test_one_word_of_a_body_tagged_as_an_entity_is_no_second_speaker():
+    text = "The Harbour and Coastal Services union said there should be a strike."
+    doc, _ = resolver(text)
+    i = next(k for k, t in enumerate(doc.tokens) if t.text == "Harbour")
+    _, r = resolver(text, entities=[Entity(i, i + 1, "ORG")])  # the recognizer's premise: "Harbour" alone
+    sp = r.resolve(span(text, "The Harbour and Coastal Services union"))
+    assert sp.name == "Harbour and Coastal Services union"
