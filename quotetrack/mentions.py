@@ -496,9 +496,9 @@ def _described_country(text: str) -> Optional[str]:
         before = before[1:]
     if not before or not before[-1].isalpha() or not before[-1].islower():
         return None
-    if any(w.lower() in _FUNCTION_WORDS | word_class("prepositions") | word_class("region_modifier")
-           | word_class("quantifier") for w in before):
-        return None
+    if len(before) > 3 or any(w.lower() in _FUNCTION_WORDS | word_class("prepositions") | word_class("region_modifier")
+                              | word_class("quantifier") | word_class("relative") for w in before):
+        return None  # "the terrorists who threaten Britain": a clause, not a description
     return found[-1].country
 
 
@@ -1150,6 +1150,11 @@ def parse_mention(text: str, *, kind: Optional[str] = None, title: Optional[str]
         return Form("group", " ".join(_norm_word(w) for w in key), shown, aff or (body[0] if body else None))
     listed = bool(portfolio_lists(text))
     title_words, honor, rest_words = _split_title(words, listed=listed, person=kind == "person")
+    if title_words and not honor and 2 <= len(rest_words) <= 3 and rest_words[0].lower() == "for" \
+            and words[len(title_words)] == rest_words[0] and all(w[:1].isupper() for w in rest_words[1:]) \
+            and not any(_forenames().get(w) for w in rest_words):
+        # "Secretary of State for Culture": the portfolio after "for" belongs to the office
+        title_words, rest_words = title_words + rest_words, []
     names = _name_span(rest_words)
     if title_words and names and not honor and known_body(" ".join(names)) is not None:
         # "the Tory leader", "Labour chairman": a party's office, nobody's name

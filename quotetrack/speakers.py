@@ -105,6 +105,11 @@ class _Named:
     speaker: Speaker
 
 
+def _nameless(sp: Speaker) -> bool:
+    """A person known only by an office ("Scotland's first minister", unresolved)."""
+    return sp.kind == "person" and bool(sp.title) and fold(sp.name).endswith(fold(sp.title))
+
+
 def _not_an_office(text: str) -> bool:
     """Whether a phrase the recognizer tagged whole reads as a person's full name or a country
     ("Tony Blair"), not a title ("Former Secretary of State", which "and" joins to the same
@@ -932,6 +937,10 @@ class SpeakerResolver:
                     sp = replace(sp, named_start=at, named_end=end)  # named by that source itself
                 last = (at, sp)
                 break
+        if last is not None and _nameless(last[1]) and any(n.start > last[0] for n in people):
+            # "Scotland's first minister has told ... Jack McConnell was speaking ... He": a
+            # person named after a nameless office holder quoted is the nearer antecedent
+            last = None
         chosen: Optional[Speaker] = None
         # A person named earlier in the same sentence (the subject first) wins.
         same = [n for n in people if n.sent == sent]

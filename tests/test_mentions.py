@@ -618,3 +618,13 @@ def test_capitalised_names_joined_by_an_ampersand_are_a_body(text, kind):
 def test_openers_and_our_documents(text, shape, key):
     form = parse_mention(text)
     assert (form.shape, form.key) == (shape, key)
+
+
+@pytest.mark.parametrize("text, shape, key", [
+    ("the rebels who threaten Estonia today", "group", None),            # a clause, not "Estonia"
+    ("Secretary of State for Culture", "title", "secretary of state for culture"),
+    ("Secretary of State for Health John Reid", "full", "john reid"),
+])
+def test_clauses_and_for_portfolios(text, shape, key):
+    form = parse_mention(text)
+    assert form.shape == shape and (key is None or form.key == key)

@@ -657,3 +657,12 @@ def test_one_word_of_a_body_tagged_as_an_entity_is_no_second_speaker():
     _, r = resolver(text, entities=[Entity(i, i + 1, "ORG")])  # the recognizer's premise: "Harbour" alone
     sp = r.resolve(span(text, "The Harbour and Coastal Services union"))
     assert sp.name == "Harbour and Coastal Services union"
+
+
+def test_a_person_named_after_a_nameless_office_holder_is_the_nearer_antecedent():
+    text = ("Norland's first minister has told pupils that rest matters.\n\n"
+            "Jack Orrin was speaking to pupils in the north. He has been criticised by the opposition.")
+    _, r = annotated(text)
+    resolved(r, text, "Norland's first minister")   # quoted first, known only by the office
+    j = text.find("He has")
+    assert r.resolve_target(Span("He", j, j + 2), "criticize", subject=True).name == "Jack Orrin"
