@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field, replace
-from itertools import compress
+from itertools import compress, repeat
+from operator import ne
 from typing import FrozenSet, List, Optional, Sequence, Tuple
 
 from .records import Article
@@ -130,7 +131,9 @@ def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
     out: List[Entity] = []
     start, typ = None, None
     last = -2
-    for i in compress(range(len(tags)), map(_tagged, tags)):
+    for i in compress(range(len(tags)), map(ne, tags, repeat("O"))):
+        if not tags[i]:
+            continue  # None or "": an "O" (the gap check below closes what it ends)
         if start is not None and i != last + 1:
             out.append(Entity(start, last + 1, typ))
             start, typ = None, None
@@ -149,6 +152,3 @@ def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
         out.append(Entity(start, last + 1, typ))
     return out
 
-
-def _tagged(tag: Optional[str]) -> bool:
-    return bool(tag) and tag != "O"
