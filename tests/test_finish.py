@@ -300,36 +300,30 @@ def test_a_denial_answers_the_claim_made_just_before_it():
     assert by_cue(attrs)["denied"].target_actor is None
 
 
-def test_a_rejection_of_that_idea_answers_the_statement_just_before_it():
-    def rejection(between: str):
-        text = (f"Peter Brown said judges should decide every case. {between}"
-                "Mary Jones has rejected that idea, saying it would take years.")
-        attrs = finished(text, [Candidate(at(text, "said"), at(text, "judges should decide every case"),
-                                          at(text, "Peter Brown")),
-                                Candidate(at(text, "has rejected"), None, at(text, "Mary Jones"),
-                                          target=at(text, "that idea"))])
-        return by_cue(attrs)["has rejected"]
+@pytest.mark.parametrize("claim, cue, content, answer, answer_cue, answer_content, answer_target, act", [
+    # "rejected that idea": a rejection names the thing answered, not whom
+    ("Peter Brown said judges should decide every case.", "said", "judges should decide every case",
+     "Mary Jones has rejected that idea, saying it would take years.", "has rejected", None, "that idea", "reject"),
+    # "countered that ...": a response names nobody at all
+    ("Peter Brown insisted there had been no deal.", "insisted", "there had been no deal",
+     "Mary Jones countered that two deals had been struck.", "countered", "two deals had been struck", None,
+     "respond"),
+])
+def test_an_answer_that_names_nobody_answers_the_statement_just_before_it(
+        claim, cue, content, answer, answer_cue, answer_content, answer_target, act):
+    def answering(between: str):
+        text = f"{claim} {between}{answer}"
+        attrs = finished(text, [
+            Candidate(at(text, cue), at(text, content), at(text, "Peter Brown")),
+            Candidate(at(text, answer_cue), at(text, answer_content) if answer_content else None,
+                      at(text, "Mary Jones"), target=at(text, answer_target) if answer_target else None)])
+        return by_cue(attrs)[answer_cue]
 
-    a = rejection("")
+    a = answering("")
+    assert a.act == act
     assert target(a) == ("Peter Brown", "person") and a.target_actor.via == "answers"
     # a plain statement further back than the window answers nothing
-    assert rejection("The court sat late. It rained. The lawyers went home. ").target_actor is None
-
-
-def test_a_response_that_names_nobody_answers_the_statement_just_before_it():
-    def response(between: str):
-        text = (f"Peter Brown insisted there had been no deal. {between}"
-                "Mary Jones countered that two deals had been struck.")
-        attrs = finished(text, [Candidate(at(text, "insisted"), at(text, "there had been no deal"),
-                                          at(text, "Peter Brown")),
-                                Candidate(at(text, "countered"), at(text, "two deals had been struck"),
-                                          at(text, "Mary Jones"))])
-        return by_cue(attrs)["countered"]
-
-    a = response("")
-    assert a.act == "respond"
-    assert target(a) == ("Peter Brown", "person") and a.target_actor.via == "answers"
-    assert response("The court sat late. It rained. The lawyers went home. ").target_actor is None
+    assert answering("The court sat late. It rained. The lawyers went home. ").target_actor is None
 
 
 # -- interviews ----------------------------------------------------------------------------------
