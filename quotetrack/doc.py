@@ -151,4 +151,3 @@ def entities_from_tags(tags: Sequence[Optional[str]]) -> List[Entity]:
     if start is not None:
         out.append(Entity(start, last + 1, typ))
     return out
-

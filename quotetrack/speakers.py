@@ -771,14 +771,14 @@ class SpeakerResolver:
         text = source.text.strip()
         lead = len(source.text) - len(source.text.lstrip())
         joins = list(re.finditer(r"\s(?:and|&)\s", text))
-        if joins and "," in text[joins[-1].end():]:
-            after = text[text.index(",", joins[-1].end()) + 1:].strip()
-            if not after[:1].islower():
-                return None  # "MP for Conwy and the party's leader, Mr Llwyd": one person, named last
-            # "George Bush and James Baker, secretary of state": the last one's description
-            text = text[:text.index(",", joins[-1].end())].rstrip()
         if not joins:
             return None
+        comma = text.find(",", joins[-1].end())
+        if comma >= 0:
+            if not text[comma + 1:].strip()[:1].islower():
+                return None  # "MP for Conwy and the party's leader, Mr Llwyd": one person, named last
+            # "George Bush and James Baker, secretary of state": the last one's description
+            text = text[:comma].rstrip()
         if any(a <= joins[-1].start() < t for a, t, _ in portfolio_lists(text)):
             return None  # "Culture, Media and Sport Secretary Tessa Jowell": one office
         parts = conjuncts(text)
@@ -795,10 +795,9 @@ class SpeakerResolver:
         if not all(names_an_actor(p) or (sp is not None and self._entity_is(*sp) and _not_an_office(p))
                    for p, sp in zip(parts, spans)):
             return None
-        at = text.find(parts[0])
-        if at < 0:
+        if spans[0] is None:
             return None
-        start = source.start + lead + at
+        start = spans[0][0]
         if self._entity_across(start + len(parts[0]), source.end):
             return None
         return Span(parts[0], start, start + len(parts[0]))
@@ -988,9 +987,7 @@ class SpeakerResolver:
         head = key.split()[-1]
         best = None
         for n in (named[-_LOOKBACK:] if named is not None else self._named_before(before)):
-            sp = n.speaker
-            if sp.kind == "person" and not sp.title and fold(sp.name) in self.people:
-                sp = self.people[fold(sp.name)][0]  # the title a later, fuller mention gave them
+            sp = self._titled(n.speaker)
             if sp.kind == "person" and sp.title and " " in sp.name:
                 t = title_words(sp.title)
                 extra = t[:-len(key)].split() if t.endswith(" " + key) else []
@@ -1002,15 +999,19 @@ class SpeakerResolver:
                     best = n
         return self._named_speaker(best, "title") if best else None
 
+    def _titled(self, sp: Speaker) -> Speaker:
+        """A person named without a title, with the title a fuller mention gave them."""
+        if sp.kind == "person" and not sp.title and fold(sp.name) in self.people:
+            return self.people[fold(sp.name)][0]
+        return sp
+
     def _role_holder(self, form: Form, *, before: int) -> Optional[Speaker]:
         """The last person named before ``before`` with ``form``'s role as their title's last
         word and ``form``'s body opening it or as their affiliation ("Lib Dem spokesman Vince
         Cable" for "the Lib Dem spokesman")."""
         best = None
         for n in self._named_before(before):
-            sp = n.speaker
-            if sp.kind == "person" and not sp.title and fold(sp.name) in self.people:
-                sp = self.people[fold(sp.name)][0]  # the title a fuller mention gave them
+            sp = self._titled(n.speaker)
             if sp.kind != "person" or not sp.title or title_words(sp.title).split()[-1:] != [form.role]:
                 continue
             body, _ = title_body(sp.title)
